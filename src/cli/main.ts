@@ -1,2 +1,27 @@
 #!/usr/bin/env node
-console.log("empreinte");
+// The only place that reads argv and sets exit codes (DESIGN.md §1). One file per verb under ./commands/.
+import { Command, CommanderError } from "commander";
+import { registerSimulator } from "./commands/simulator.js";
+import { ExitCode } from "./exit-codes.js";
+
+const program = new Command()
+  .name("empreinte")
+  .description(
+    "Carbon footprint of digital public services, pulled from and written back to a ServiceNow-compatible ITSM.",
+  )
+  .version("0.1.0")
+  .exitOverride();
+
+registerSimulator(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with code 0; a usage mistake gets the sysexits usage code.
+    process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else {
+    process.stderr.write(`empreinte: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = ExitCode.internal;
+  }
+}

@@ -37,6 +37,11 @@ export interface FieldDef {
   choices?: ChoiceDef[];
   /** Field shown as the display value of a record of this table (e.g. `name`, `number`, `user_name`). */
   display?: boolean;
+  /**
+   * What `sysparm_display_value=true|all` shows when the value is empty. Due-date columns show "UNKNOWN" on real
+   * instances (shared/reference/servicenow-api.md §0 fact 3); choice columns with no label for "" show null.
+   */
+  emptyDisplayValue?: string | null;
 }
 
 /** One table, as a `sys_db_object` row describes it, with the columns it defines itself (not inherited ones). */

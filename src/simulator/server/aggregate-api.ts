@@ -1,0 +1,35 @@
+// Aggregate API `GET /api/now[/v1]/stats/{table}` (shared/reference/servicenow-api.md §0 fact 17, §5.2):
+// `sysparm_count`, `sysparm_min_fields`, `sysparm_max_fields`; every number comes back as a string.
+// Group-by, having and avg/sum are not implemented (the connector needs a count and a min/max probe).
+import { compileQuery } from "../query/compile-query.js";
+import { parseEncodedQuery } from "../query/parse-encoded-query.js";
+import * as errors from "./error-envelopes.js";
+import type { InstanceContext } from "./instance-context.js";
+import { queryContextFor } from "./query-context-for.js";
+import { jsonResponse, type SimRequest, type SimResponse } from "./sim-request.js";
+
+function fieldList(raw: string | null, ctx: InstanceContext, table: string): string[] {
+  if (!raw) return [];
+  return raw
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f !== "" && ctx.schema.field(table, f) !== undefined);
+}
+
+export function handleAggregate(ctx: InstanceContext, req: SimRequest, table: string): SimResponse {
+  if (!ctx.schema.hasTable(table)) return jsonResponse(400, errors.invalidTable(table));
+  if (req.method !== "GET") return jsonResponse(405, errors.methodNotAllowed());
+  const compiled = compileQuery(
+    parseEncodedQuery(req.params.get("sysparm_query") ?? ""),
+    queryContextFor(ctx, table, req.user.timeZone),
+    { invalidQueryReturnsNoRows: ctx.settings.invalidQueryReturnsNoRows },
+  );
+  const min = fieldList(req.params.get("sysparm_min_fields"), ctx, table);
+  const max = fieldList(req.params.get("sysparm_max_fields"), ctx, table);
+  const stats: Record<string, unknown> = {};
+  const result = ctx.store.aggregate(table, compiled, { min, max });
+  if ((req.params.get("sysparm_count") ?? "").toLowerCase() === "true") stats.count = String(result.count);
+  if (min.length > 0) stats.min = result.min;
+  if (max.length > 0) stats.max = result.max;
+  return jsonResponse(200, { result: { stats } }, { rowCount: 0 });
+}

@@ -1,0 +1,552 @@
+// The dev instance's records: one SQLite file (a temp file by default), one SQL table per class family, each
+// record stored as JSON plus the three indexed columns the Table API's keyset and incremental queries order by.
+// The JS heap holds only the page being built, so 100,000 services × 24 months of usage fit.
+import type { SchemaView, SimRecord } from "../schema/types.js";
+import { compareValues, type SortKind, sortKindOf } from "./compare-values.js";
+import { CountCache } from "./count-cache.js";
+import { FamilyTable, type StreamOptions } from "./family-table.js";
+import { Ledger } from "./ledger.js";
+import { newSysId } from "./new-sys-id.js";
+import { openSqliteFile, type SqliteFile } from "./open-sqlite-file.js";
+import { INDEXED_FIELDS, type IndexedField, planScan, type ScanPlan } from "./plan-scan.js";
+import { type RecordComparator, recordComparator } from "./record-comparator.js";
+import { SmallestK } from "./smallest-k.js";
+import { StoreError } from "./store-error.js";
+import type {
+  Actor,
+  AggregateOptions,
+  AggregateResult,
+  QueryOptions,
+  QueryResult,
+  RowBoundQuery,
+  ScanPlanKind,
+  UpdateResult,
+} from "./types.js";
+
+export interface RecordStoreOptions {
+  schema: SchemaView;
+  /** SQLite file to use, or ":memory:" (small tests). Default: a private temp file, removed on close. */
+  path?: string;
+  /**
+   * What a PATCH/PUT that changes no value does. "skip" (default): nothing is written and the sys fields stay,
+   * as on a real instance, where GlideRecord.update() skips a record with no changed field (setForceUpdate()
+   * exists to override that). "bump": every write bumps sys_updated_on/by and sys_mod_count, the literal reading
+   * of reference §0 fact 23. A write that changes a value bumps them in both modes.
+   */
+  noOpUpdate?: "skip" | "bump";
+  /** Rows per transaction in bulkLoad. */
+  bulkChunkRows?: number;
+}
+
+interface ClassFilter {
+  /** `table` and its descendants. */
+  set: ReadonlySet<string>;
+  /** The SQL class filter: null when the table is its family's root, so every row of the family qualifies. */
+  list: readonly string[] | null;
+}
+
+interface ReadOutcome {
+  page: SimRecord[];
+  /** Matches seen; the query's total when the read was not cut short. */
+  matched: number;
+  rowsRead: number;
+  plan: ScanPlanKind;
+}
+
+const SEEK_FIELDS: readonly IndexedField[] = ["sys_updated_on", "sys_created_on", "sys_id"];
+
+function isIndexed(field: string): field is IndexedField {
+  return Object.hasOwn(INDEXED_FIELDS, field);
+}
+
+function parse(json: string): SimRecord {
+  return JSON.parse(json) as SimRecord;
+}
+
+export class RecordStore {
+  readonly ledger: Ledger;
+  private dataVersion = 0;
+  private readonly familyTables = new Map<string, FamilyTable>();
+  private readonly familyNames = new Map<string, string>();
+  private readonly classFilters = new Map<string, ClassFilter>();
+  private readonly columnLists = new Map<string, { list: string[]; set: ReadonlySet<string> }>();
+  private readonly countCache = new CountCache();
+  private readonly begin;
+  private readonly commit;
+
+  private constructor(
+    private readonly file: SqliteFile,
+    private readonly schema: SchemaView,
+    private readonly noOpUpdate: "skip" | "bump",
+    private readonly bulkChunkRows: number,
+  ) {
+    const db = file.db;
+    db.exec("CREATE TABLE IF NOT EXISTS store_family (name TEXT PRIMARY KEY, sql_name TEXT NOT NULL)");
+    for (const row of db.prepare("SELECT name, sql_name FROM store_family").all() as Array<{
+      name: string;
+      sql_name: string;
+    }>) {
+      this.familyTables.set(row.name, new FamilyTable(db, row.sql_name));
+    }
+    this.ledger = new Ledger(db);
+    this.begin = db.prepare("BEGIN");
+    this.commit = db.prepare("COMMIT");
+  }
+
+  static open(options: RecordStoreOptions): RecordStore {
+    const file = openSqliteFile(options.path);
+    try {
+      return new RecordStore(file, options.schema, options.noOpUpdate ?? "skip", options.bulkChunkRows ?? 10_000);
+    } catch (error) {
+      file.dispose();
+      throw error;
+    }
+  }
+
+  /** Increments on every write (insert, update that wrote, delete, bulk load, truncate). */
+  get version(): number {
+    return this.dataVersion;
+  }
+
+  /** The SQLite file, or ":memory:". */
+  get path(): string {
+    return this.file.path;
+  }
+
+  close(): void {
+    this.file.dispose();
+  }
+
+  /** Forget what was derived from the schema (class lists, columns); call after the schema gains tables or columns. */
+  schemaChanged(): void {
+    this.familyNames.clear();
+    this.classFilters.clear();
+    this.columnLists.clear();
+  }
+
+  // ── writes ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Fast path for the seeded generator: records are complete (every sys_* set, sys_class_name = the record's class,
+   * sys_ids unique instance-wide: only uniqueness within the family is checked). Commits every `bulkChunkRows` rows.
+   * Not atomic: on error the rows before the failing one stay (the journal is off; truncateAll resets).
+   */
+  bulkLoad(table: string, records: Iterable<SimRecord>): number {
+    const classes = this.classFilter(table);
+    const family = this.familyTable(table, true);
+    let loaded = 0;
+    let inTransaction = false;
+    try {
+      for (const record of records) {
+        if (!inTransaction) {
+          this.begin.run();
+          inTransaction = true;
+        }
+        const cls = record.sys_class_name || table;
+        if (!classes.set.has(cls)) {
+          throw new StoreError("class_mismatch", `Record ${record.sys_id} of class ${cls} cannot be loaded into ${table}`);
+        }
+        const sysId = record.sys_id;
+        if (!sysId) throw new StoreError("invalid_record", `A record bulk-loaded into ${table} has no sys_id`);
+        try {
+          family.insert({
+            sysId,
+            cls,
+            createdOn: record.sys_created_on ?? "",
+            updatedOn: record.sys_updated_on ?? "",
+            data: JSON.stringify(record),
+          });
+        } catch (error) {
+          if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
+            throw new StoreError("duplicate_sys_id", `sys_id ${sysId} already exists (bulk load into ${table})`);
+          }
+          throw error;
+        }
+        loaded++;
+        if (loaded % this.bulkChunkRows === 0) {
+          this.commit.run();
+          inTransaction = false;
+        }
+      }
+    } finally {
+      if (inTransaction) this.commit.run();
+      if (loaded > 0) this.dataVersion++;
+    }
+    return loaded;
+  }
+
+  /**
+   * Table API POST semantics (reference §1.1): unknown columns and `sys_*` values ignored (a given sys_id is kept),
+   * every other column of the table present, "" when not given; sys fields set from the actor.
+   */
+  insert(table: string, values: SimRecord, actor: Actor): SimRecord {
+    const columns = this.columns(table);
+    const record: SimRecord = {};
+    for (const element of columns.list) record[element] = "";
+    for (const [element, value] of Object.entries(values)) {
+      if (!element.startsWith("sys_") && columns.set.has(element)) record[element] = value;
+    }
+    const sysId = values.sys_id ? values.sys_id : newSysId();
+    if (this.sysIdExists(sysId)) throw new StoreError("duplicate_sys_id", `sys_id ${sysId} already exists`);
+    record.sys_id = sysId;
+    record.sys_class_name = table;
+    record.sys_created_on = actor.now;
+    record.sys_created_by = actor.user;
+    record.sys_updated_on = actor.now;
+    record.sys_updated_by = actor.user;
+    record.sys_mod_count = "0";
+    this.familyTable(table, true).insert({
+      sysId,
+      cls: table,
+      createdOn: actor.now,
+      updatedOn: actor.now,
+      data: JSON.stringify(record),
+    });
+    this.dataVersion++;
+    return record;
+  }
+
+  /**
+   * PATCH/PUT semantics (both partial, reference §1.1): columns not on `table` and `sys_*` values ignored. A write
+   * that changes a value sets sys_updated_on/by and increments sys_mod_count (§0 fact 23); a write that changes
+   * nothing follows `noOpUpdate`. Undefined when no record of `table` (or a descendant) has this sys_id.
+   */
+  update(table: string, sysId: string, values: SimRecord, actor: Actor): UpdateResult | undefined {
+    const family = this.familyTable(table, false);
+    const row = family?.find(sysId);
+    if (family === undefined || row === undefined || !this.classFilter(table).set.has(row.cls)) return undefined;
+    const before = parse(row.data);
+    const after: SimRecord = { ...before };
+    const columns = this.columns(table).set;
+    const changedFields: string[] = [];
+    for (const [element, value] of Object.entries(values)) {
+      if (element.startsWith("sys_") || !columns.has(element) || after[element] === value) continue;
+      after[element] = value;
+      changedFields.push(element);
+    }
+    if (changedFields.length === 0 && this.noOpUpdate === "skip") return { before, after, changedFields };
+    after.sys_updated_on = actor.now;
+    after.sys_updated_by = actor.user;
+    after.sys_mod_count = String((Number.parseInt(before.sys_mod_count ?? "0", 10) || 0) + 1);
+    family.update(sysId, actor.now, JSON.stringify(after));
+    this.dataVersion++;
+    return { before, after, changedFields };
+  }
+
+  /** Removes the record; returns it, or undefined when no record of `table` (or a descendant) has this sys_id. */
+  delete(table: string, sysId: string): SimRecord | undefined {
+    const family = this.familyTable(table, false);
+    const row = family?.find(sysId);
+    if (family === undefined || row === undefined || !this.classFilter(table).set.has(row.cls)) return undefined;
+    family.remove(sysId);
+    this.dataVersion++;
+    return parse(row.data);
+  }
+
+  /** Empties every table and the ledger, ready for a fresh bulkLoad (the instance's reset). */
+  truncateAll(): void {
+    for (const family of this.familyTables.values()) family.truncate();
+    this.ledger.clear();
+    this.dataVersion++;
+  }
+
+  // ── reads ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The record with this sys_id if its class is `table` or a descendant (a parent-table GET sees child rows). */
+  get(table: string, sysId: string): SimRecord | undefined {
+    const row = this.familyTable(table, false)?.find(sysId);
+    if (row === undefined || !this.classFilter(table).set.has(row.cls)) return undefined;
+    return parse(row.data);
+  }
+
+  /**
+   * One page of the records of class `table` or a descendant that match, in ORDERBY order then sys_id ascending
+   * (no ORDERBY: sys_id order). An ORDERBY whose first term is sys_updated_on, sys_created_on or sys_id streams that
+   * index, seeking to `query.lowerBound` (or `lowerBoundRow`) when ascending, and stops once the page is full unless
+   * a total must be counted. Any other first term reads the whole family and sorts the matches in JS: O(rows) per
+   * page, fine for the catalogue, slow for 2.4M usage rows.
+   */
+  query(table: string, options: QueryOptions): QueryResult {
+    const { query, withTotal } = options;
+    const offset = Math.max(0, Math.floor(options.offset));
+    const limit = Math.max(0, Math.floor(options.limit));
+    const classes = this.classFilter(table);
+    const family = this.familyTable(table, false);
+    if (query.returnsNoRows || family === undefined) {
+      return {
+        records: [],
+        ...(withTotal ? { total: 0 } : {}),
+        stats: { plan: "none", rowsRead: 0, totalFromCache: false },
+      };
+    }
+    const cached = withTotal ? this.countCache.get(this.dataVersion, table, query, options.cacheKey) : undefined;
+    const mustCount = withTotal && cached === undefined;
+    const comparator = this.comparator(table, options);
+    const plan: ScanPlan = options.strategy === "scan" ? { kind: "scan" } : planScan(query.orderBy);
+    const outcome =
+      plan.kind === "index"
+        ? this.readIndex(family, plan, query, classes, offset, limit, mustCount, comparator)
+        : this.readAll(family, query, classes, offset, limit, comparator);
+    let total = cached;
+    if (mustCount) {
+      total = outcome.matched;
+      this.countCache.set(this.dataVersion, table, query, options.cacheKey, total);
+    }
+    return {
+      records: outcome.page,
+      ...(withTotal ? { total } : {}),
+      stats: { plan: outcome.plan, rowsRead: outcome.rowsRead, totalFromCache: cached !== undefined },
+    };
+  }
+
+  /** Number of matching records of class `table` or a descendant (Aggregate API `sysparm_count`). Cached like totals. */
+  count(table: string, query: RowBoundQuery, cacheKey?: string): number {
+    const classes = this.classFilter(table);
+    const family = this.familyTable(table, false);
+    if (query.returnsNoRows || family === undefined) return 0;
+    const cached = this.countCache.get(this.dataVersion, table, query, cacheKey);
+    if (cached !== undefined) return cached;
+    let total = 0;
+    for (const json of family.stream(this.countingScan(query, classes.list))) {
+      if (query.matches(parse(json))) total++;
+    }
+    this.countCache.set(this.dataVersion, table, query, cacheKey, total);
+    return total;
+  }
+
+  /**
+   * Aggregate API min/max (reference §5.2): numeric comparison for integer/decimal/float columns, string
+   * comparison otherwise; "" values are ignored (SQL NULL); a column with no value gives "".
+   */
+  aggregate(table: string, query: RowBoundQuery, options: AggregateOptions): AggregateResult {
+    const classes = this.classFilter(table);
+    const family = this.familyTable(table, false);
+    const minFields = options.min ?? [];
+    const maxFields = options.max ?? [];
+    const min: Record<string, string> = Object.fromEntries(minFields.map((f) => [f, ""]));
+    const max: Record<string, string> = Object.fromEntries(maxFields.map((f) => [f, ""]));
+    if (query.returnsNoRows || family === undefined) return { count: 0, min, max };
+    const kinds = new Map([...minFields, ...maxFields].map((f) => [f, this.kindOf(table, f)]));
+    const better = (field: string, value: string, current: string, sign: number): boolean =>
+      current === "" || compareValues(value, current, kinds.get(field) ?? "text") * sign < 0;
+    let count = 0;
+    for (const json of family.stream(this.countingScan(query, classes.list))) {
+      const record = parse(json);
+      if (!query.matches(record)) continue;
+      count++;
+      for (const field of minFields) {
+        const value = record[field] ?? "";
+        if (value !== "" && better(field, value, min[field] ?? "", 1)) min[field] = value;
+      }
+      for (const field of maxFields) {
+        const value = record[field] ?? "";
+        if (value !== "" && better(field, value, max[field] ?? "", -1)) max[field] = value;
+      }
+    }
+    return { count, min, max };
+  }
+
+  /**
+   * Up to n distinct sys_ids of records of class `table` or a descendant, drawn with `rng` (for faults that mutate
+   * records between pages). O(n log rows): random rowids, each resolved to the next live row.
+   */
+  sampleSysIds(table: string, n: number, rng: () => number): string[] {
+    const family = this.familyTable(table, false);
+    const range = family?.rowidRange();
+    if (family === undefined || range === undefined || n <= 0) return [];
+    const classes = this.classFilter(table).list;
+    const picked = new Set<string>();
+    const attempts = n * 8 + 32;
+    for (let i = 0; i < attempts && picked.size < n; i++) {
+      const rowid = range.lo + Math.floor(rng() * (range.hi - range.lo + 1));
+      const sysId = family.sysIdFromRowid(rowid, classes) ?? family.sysIdFromRowid(range.lo, classes);
+      if (sysId === undefined) return [];
+      picked.add(sysId);
+    }
+    return [...picked];
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  private readIndex(
+    family: FamilyTable,
+    plan: Extract<ScanPlan, { kind: "index" }>,
+    query: RowBoundQuery,
+    classes: ClassFilter,
+    offset: number,
+    limit: number,
+    mustCount: boolean,
+    comparator: RecordComparator,
+  ): ReadOutcome {
+    const stream: StreamOptions = { column: plan.column, descending: plan.descending, classes: classes.list };
+    // A lower bound is a seek only when reading ascending; ORDERBYDESC reads from the top, the bound is no help.
+    if (!plan.descending) {
+      if (plan.field !== "sys_id" && !plan.sortTies && query.lowerBoundRow !== undefined) {
+        const row = query.lowerBoundRow([plan.field, "sys_id"]);
+        const [first, second] = row?.values ?? [];
+        if (row !== undefined && first !== undefined && second !== undefined) {
+          stream.rowBound = { values: [first, second], inclusive: row.inclusive };
+        }
+      }
+      const bound = stream.rowBound === undefined ? query.lowerBound(plan.field) : undefined;
+      if (bound !== undefined) stream.bound = { value: bound.value, inclusive: bound.inclusive };
+    }
+    const seeks = stream.bound !== undefined || stream.rowBound !== undefined;
+    const end = offset + limit;
+    const page: SimRecord[] = [];
+    let position = 0;
+    let matched = 0;
+    let rowsRead = 0;
+    const emit = (record: SimRecord): void => {
+      if (position >= offset && position < end) page.push(record);
+      position++;
+    };
+    const outcome = (): ReadOutcome => ({ page, matched, rowsRead, plan: seeks ? "seek" : "index" });
+    if (end === 0 && !mustCount) return outcome();
+    // Rows tied on the first ORDERBY column, waiting to be sorted by the remaining terms.
+    let ties: SmallestK<SimRecord> | undefined;
+    let tieValue = "";
+    for (const json of family.stream(stream)) {
+      rowsRead++;
+      const record = parse(json);
+      if (!query.matches(record)) continue;
+      matched++;
+      if (position >= end) {
+        if (mustCount) continue;
+        break;
+      }
+      if (!plan.sortTies) {
+        emit(record);
+        if (position >= end && !mustCount) break;
+        continue;
+      }
+      const value = record[plan.field] ?? "";
+      if (ties !== undefined && value !== tieValue) {
+        for (const tied of ties.sorted()) emit(tied);
+        ties = undefined;
+        if (position >= end) {
+          if (mustCount) continue;
+          break;
+        }
+      }
+      if (ties === undefined) {
+        ties = new SmallestK(end - position, comparator);
+        tieValue = value;
+      }
+      ties.push(record);
+    }
+    if (ties !== undefined) for (const tied of ties.sorted()) emit(tied);
+    return outcome();
+  }
+
+  private readAll(
+    family: FamilyTable,
+    query: RowBoundQuery,
+    classes: ClassFilter,
+    offset: number,
+    limit: number,
+    comparator: RecordComparator,
+  ): ReadOutcome {
+    const best = new SmallestK<SimRecord>(offset + limit, comparator);
+    let matched = 0;
+    let rowsRead = 0;
+    for (const json of family.stream({ column: "rid", descending: false, classes: classes.list })) {
+      rowsRead++;
+      const record = parse(json);
+      if (!query.matches(record)) continue;
+      matched++;
+      best.push(record);
+    }
+    return { page: best.sorted().slice(offset, offset + limit), matched, rowsRead, plan: "scan" };
+  }
+
+  /** For reads in no particular order (count, aggregate): seek on the first indexed column the query bounds. */
+  private countingScan(query: RowBoundQuery, classes: readonly string[] | null): StreamOptions {
+    for (const field of SEEK_FIELDS) {
+      const bound = query.lowerBound(field);
+      if (bound !== undefined) {
+        return {
+          column: INDEXED_FIELDS[field],
+          descending: false,
+          classes,
+          bound: { value: bound.value, inclusive: bound.inclusive },
+        };
+      }
+    }
+    return { column: "rid", descending: false, classes };
+  }
+
+  private comparator(table: string, options: QueryOptions): RecordComparator {
+    const valueOf = options.valueOf;
+    return recordComparator(
+      options.query.orderBy,
+      (field) => this.kindOf(table, field),
+      // The indexed columns are always compared as stored, so the JS order equals the index order.
+      valueOf === undefined
+        ? (record, field) => record[field] ?? ""
+        : (record, field) => (isIndexed(field) ? (record[field] ?? "") : (valueOf(record, field) ?? "")),
+    );
+  }
+
+  private kindOf(table: string, field: string): SortKind {
+    return isIndexed(field) ? "binary" : sortKindOf(this.schema.field(table, field)?.type);
+  }
+
+  private sysIdExists(sysId: string): boolean {
+    for (const family of this.familyTables.values()) if (family.has(sysId)) return true;
+    return false;
+  }
+
+  private requireTable(table: string): void {
+    if (!this.schema.hasTable(table)) throw new StoreError("unknown_table", `Table ${table} does not exist`);
+  }
+
+  private familyOf(table: string): string {
+    let family = this.familyNames.get(table);
+    if (family === undefined) {
+      this.requireTable(table);
+      family = this.schema.ancestors(table).at(-1) ?? table;
+      this.familyNames.set(table, family);
+    }
+    return family;
+  }
+
+  private familyTable(table: string, create: true): FamilyTable;
+  private familyTable(table: string, create: false): FamilyTable | undefined;
+  private familyTable(table: string, create: boolean): FamilyTable | undefined {
+    const family = this.familyOf(table);
+    let found = this.familyTables.get(family);
+    if (found === undefined && create) {
+      const db = this.file.db;
+      const info = db.prepare("INSERT INTO store_family (name, sql_name) VALUES (?, '')").run(family);
+      // The SQL name comes from our own counter, never from the table name, so it is always a safe identifier.
+      const sqlName = `rec_${Number(info.lastInsertRowid)}`;
+      db.prepare("UPDATE store_family SET sql_name = ? WHERE name = ?").run(sqlName, family);
+      found = new FamilyTable(db, sqlName);
+      this.familyTables.set(family, found);
+    }
+    return found;
+  }
+
+  private classFilter(table: string): ClassFilter {
+    let filter = this.classFilters.get(table);
+    if (filter === undefined) {
+      const family = this.familyOf(table);
+      const descendants = this.schema.descendants(table);
+      filter = { set: new Set(descendants), list: table === family ? null : descendants };
+      this.classFilters.set(table, filter);
+    }
+    return filter;
+  }
+
+  private columns(table: string): { list: string[]; set: ReadonlySet<string> } {
+    let columns = this.columnLists.get(table);
+    if (columns === undefined) {
+      this.requireTable(table);
+      const list = this.schema.fields(table).map((f) => f.element);
+      columns = { list, set: new Set(list) };
+      this.columnLists.set(table, columns);
+    }
+    return columns;
+  }
+}
