@@ -40,7 +40,17 @@ const RECORDS: SimRecord[] = [
     sys_updated_on: "2024-01-01 00:00:00",
     u_period: "2024-01-01",
   },
-  { sys_id: "r4", name: "", alias: "", u_visits: "", u_pue: "", active: "", owned_by: "", sys_updated_on: "", u_period: "" },
+  {
+    sys_id: "r4",
+    name: "",
+    alias: "",
+    u_visits: "",
+    u_pue: "",
+    active: "",
+    owned_by: "",
+    sys_updated_on: "",
+    u_period: "",
+  },
 ];
 
 const ids = (query: string): string[] => matchingIds(query, RECORDS, { displayValues: NAMES });
@@ -116,6 +126,23 @@ describe("range operators", () => {
     expect(ids("u_visits>")).toEqual([]);
     expect(ids("u_visits<abc")).toEqual([]);
     expect(ids("name>")).toEqual(["r1", "r2", "r3"]);
+  });
+
+  it("compares GUIDs as strings (keyset paging on sys_id relies on it)", () => {
+    const rows: SimRecord[] = ["0fa1", "9b00", "a001", "ff00"].map((sys_id) => ({ sys_id }));
+    expect(matchingIds("sys_id>9b00", rows)).toEqual(["a001", "ff00"]);
+    expect(matchingIds("sys_id>=9b00", rows)).toEqual(["9b00", "a001", "ff00"]);
+  });
+
+  it("compares decimal and float columns numerically, including exponent notation", () => {
+    const rows: SimRecord[] = [
+      { sys_id: "x", u_ratio: "1e2" },
+      { sys_id: "y", u_ratio: "0.25" },
+      { sys_id: "z", u_ratio: "" },
+    ];
+    expect(matchingIds("u_ratio>50", rows)).toEqual(["x"]);
+    expect(matchingIds("u_ratio=100", rows)).toEqual(["x"]);
+    expect(matchingIds("u_ratio<=.25", rows)).toEqual(["y"]);
   });
 
   it("compares strings case-sensitively in code-unit order", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { escapeQueryValue } from "../../src/simulator/query/escape-query-value.js";
 import { parseEncodedQuery } from "../../src/simulator/query/parse-encoded-query.js";
-import type { ParsedQuery } from "../../src/simulator/query/parsed-query.js";
 import { parseQueryTerm } from "../../src/simulator/query/parse-query-term.js";
+import type { ParsedQuery } from "../../src/simulator/query/parsed-query.js";
 import { splitQueryTerms } from "../../src/simulator/query/split-query-terms.js";
 
 /** Groups as arrays of chains of `field|OP|value` strings, for compact assertions. */
@@ -87,7 +87,9 @@ describe("parseEncodedQuery", () => {
     };
     for (let i = 0; i < 500; i++) {
       const value = Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join("");
-      const parsed = parseEncodedQuery(`name=${escapeQueryValue(value)}^ORshort_description=${escapeQueryValue(value)}^active=true`);
+      const parsed = parseEncodedQuery(
+        `name=${escapeQueryValue(value)}^ORshort_description=${escapeQueryValue(value)}^active=true`,
+      );
       expect(shape(parsed)).toEqual([[[`name|=|${value}`, `short_description|=|${value}`], ["active|=|true"]]]);
     }
   });

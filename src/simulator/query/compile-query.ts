@@ -2,10 +2,11 @@
 // index lower bound (shared/reference/servicenow-api.md §0 facts 10-11, §2, §6.1).
 import type { SimRecord } from "../schema/types.js";
 import { compileCondition } from "./compile-condition.js";
-import type { CompiledCondition, InvalidTermReason } from "./compiled-condition.js";
-import { tightestBound, weakestBound } from "./lower-bound.js";
+import type { CompiledGroup, InvalidTermReason } from "./compiled-condition.js";
+import { queryLowerBound } from "./lower-bound.js";
+import { queryLowerBoundRow, type RowLowerBound } from "./lower-bound-row.js";
 import type { ParsedQuery } from "./parsed-query.js";
-import type { CompiledQuery, LowerBound, OrderTerm, QueryContext } from "./types.js";
+import type { CompiledQuery, OrderTerm, QueryContext } from "./types.js";
 
 export interface CompileQueryOptions {
   /** The instance property `glide.invalid_query.returns_no_rows`. */
@@ -21,10 +22,14 @@ export interface InvalidTerm {
 export interface CompiledEncodedQuery extends CompiledQuery {
   /** Every dropped term and why (for the request ledger); `invalidFields` lists only the unknown column names. */
   invalidTerms: InvalidTerm[];
+  /**
+   * A lower bound on the tuple `(fields[0], fields[1])` in lexicographic order (SQL row value), for a store that seeks
+   * a composite index: the keyset page of §6.1 gives `(sys_updated_on, sys_id) > (T, S)`. Only pairs are supported;
+   * undefined when the bound would say no more than `lowerBound(fields[0])`, or when some group leaves it open.
+   * (Matches `RowBoundQuery.lowerBoundRow` of store/types.ts structurally.)
+   */
+  lowerBoundRow(fields: readonly string[]): RowLowerBound | undefined;
 }
-
-/** AND of OR chains; one entry per `^NQ` group. */
-type CompiledGroup = CompiledCondition[][];
 
 /**
  * Invalid parts are dropped, not failed (§2.5 "the instance ignores the invalid part"): a dropped term leaves its OR
@@ -84,30 +89,11 @@ export function compileQuery(
     invalidFields,
     invalidTerms,
     returnsNoRows,
-    lowerBound: (field) => lowerBoundOf(groups, field, ctx),
+    lowerBound: (field) => {
+      const type = ctx.fieldType(field);
+      const bound = type === undefined ? undefined : queryLowerBound(type, groups, field);
+      return bound === undefined ? undefined : { field, value: bound.value, inclusive: bound.inclusive };
+    },
+    lowerBoundRow: (fields) => queryLowerBoundRow(groups, fields, ctx),
   };
-}
-
-/**
- * Sound by construction: a chain (OR) is bounded only if every term in it bounds `field`, and then by the weakest
- * term; a group (AND) by its tightest bounded chain; the query (union of groups) by its weakest group, and unbounded
- * if any group is. A plain conjunct is a chain of one, so `a>5^ORb=1` gives no bound on `a` while `a>5^ORa>3` gives
- * `a>3`. Groups with no remaining conditions match everything, hence leave the query unbounded.
- */
-function lowerBoundOf(groups: CompiledGroup[], field: string, ctx: QueryContext): LowerBound | undefined {
-  const type = ctx.fieldType(field);
-  if (type === undefined || groups.length === 0) return undefined;
-  const groupBounds = groups.map((group) =>
-    tightestBound(
-      type,
-      group.map((chain) =>
-        weakestBound(
-          type,
-          chain.map((condition) => (condition.field === field ? condition.lowerBound : undefined)),
-        ),
-      ),
-    ),
-  );
-  const bound = weakestBound(type, groupBounds);
-  return bound === undefined ? undefined : { field, value: bound.value, inclusive: bound.inclusive };
 }

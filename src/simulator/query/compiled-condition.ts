@@ -15,6 +15,9 @@ export interface CompiledCondition {
   lowerBound?: BoundCandidate;
 }
 
+/** One `^NQ` group after compilation: the AND of its OR chains (invalid terms already dropped). */
+export type CompiledGroup = CompiledCondition[][];
+
 /** Why a term was dropped. Only `unknown-field` exists in ServiceNow; the others are limits of this engine. */
 export type InvalidTermReason =
   | "unknown-field"

@@ -17,8 +17,8 @@ import {
 } from "./glide-date-time.js";
 
 const JAVASCRIPT_PREFIX = /^\s*javascript:/i;
-// One call `gs.<name>(<args without parentheses>)`, optionally followed by `;`. Nothing before or after.
-const GS_CALL = /^\s*javascript:\s*gs\.([A-Za-z]+)\(([^()]*)\)\s*;?\s*$/;
+// After the prefix: one call `gs.<name>(<args without parentheses>)`, optionally followed by `;`. Nothing else.
+const GS_CALL = /^\s*gs\.([A-Za-z]+)\(([^()]*)\)\s*;?\s*$/;
 const INTEGER_ARG = /^\s*(-?\d{1,6})\s*$/;
 const DATE_GENERATE_ARGS = /^\s*(['"])(\d{4}-\d{2}-\d{2})\1\s*,\s*(['"])([^'"]*)\3\s*$/;
 
@@ -88,7 +88,9 @@ function dateGenerate(args: string): number | undefined {
  * nowNoTZ(). `n` is an integer, negative meaning the future, as in ServiceNow.
  */
 export function evaluateJavascriptValue(value: string, now: Date): string | undefined {
-  const m = GS_CALL.exec(value);
+  const prefix = JAVASCRIPT_PREFIX.exec(value);
+  if (!prefix) return undefined;
+  const m = GS_CALL.exec(value.slice(prefix[0].length));
   if (!m) return undefined;
   const name = m[1] ?? "";
   const args = m[2] ?? "";

@@ -1,7 +1,7 @@
 // Combining lower bounds soundly: AND takes the tightest, OR takes the weakest (and is open if any branch is).
 import type { FieldType } from "../schema/types.js";
 import { compareFieldValues, normalizeFieldValue, parseNumber, valueDomain } from "./compare-field-values.js";
-import type { BoundCandidate } from "./compiled-condition.js";
+import type { BoundCandidate, CompiledGroup } from "./compiled-condition.js";
 
 /**
  * The bound a literal gives (`field>=literal`, `field=literal`…), in the column's comparable form. None for a
@@ -41,4 +41,31 @@ export function weakestBound(type: FieldType, bounds: (BoundCandidate | undefine
     if (c < 0 || (c === 0 && bound.inclusive)) worst = bound;
   }
   return worst;
+}
+
+/** AND of the group's chains; a chain (OR) is bounded only when every one of its terms bounds `field`. */
+export function groupLowerBound(type: FieldType, group: CompiledGroup, field: string): BoundCandidate | undefined {
+  return tightestBound(
+    type,
+    group.map((chain) =>
+      weakestBound(
+        type,
+        chain.map((condition) => (condition.field === field ? condition.lowerBound : undefined)),
+      ),
+    ),
+  );
+}
+
+/**
+ * Sound by construction: a chain (OR) is bounded by its weakest term, and only if every term bounds `field`; a group
+ * (AND) by its tightest bounded chain; the query (union of groups) by its weakest group, and unbounded if any group
+ * is. So `a>5^ORb=1` gives no bound on `a` while `a>5^ORa>3` gives `a>3`. A group with no conditions left matches
+ * everything and leaves the query unbounded; so does a query with no groups.
+ */
+export function queryLowerBound(type: FieldType, groups: CompiledGroup[], field: string): BoundCandidate | undefined {
+  if (groups.length === 0) return undefined;
+  return weakestBound(
+    type,
+    groups.map((group) => groupLowerBound(type, group, field)),
+  );
 }

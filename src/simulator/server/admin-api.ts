@@ -111,7 +111,7 @@ export async function handleAdmin(
         sim.rateLimiter = new RateLimiter(
           rateLimitPerHour === null
             ? []
-            : [{ requestsPerHour: rateLimitPerHour, appliesTo: { user: sim.credentials.username }, api: "table" }],
+            : [{ requestsPerHour: rateLimitPerHour, appliesTo: { user: sim.credentials.username }, resource: "table" }],
         );
       }
       if (maxConcurrent !== undefined) sim.semaphore = new Semaphore({ maxConcurrent });

@@ -7,9 +7,10 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AuthService } from "../auth/auth-service.js";
 import type { Clock } from "../clock.js";
-import { FaultInjector } from "../faults/fault-injector.js";
-import { type FaultDecision, type FaultSettingsInput } from "../faults/fault-settings.js";
-import { truncatedListBody } from "../faults/truncated-list-body.js";
+import { buildTruncatedBody, truncateKeepCount } from "../faults/build-truncated-body.js";
+import { type FaultDecision, FaultInjector } from "../faults/fault-injector.js";
+import type { FaultSettingsInput } from "../faults/fault-settings.js";
+import { HIBERNATING_INSTANCE_HTML, HTML_CONTENT_TYPE } from "../faults/hibernating-instance-html.js";
 import { RateLimiter } from "../limits/rate-limiter.js";
 import { SEMAPHORE_REJECTED_BODY, Semaphore } from "../limits/semaphore.js";
 import { Ledger } from "../store/ledger.js";
@@ -22,7 +23,7 @@ import * as errors from "./error-envelopes.js";
 import { defaultInstanceSettings, type InstanceContext } from "./instance-context.js";
 import { type LoadedCounts, loadDataset } from "./load-dataset.js";
 import { mutateBetweenPages } from "./mutate-between-pages.js";
-import { HTML_LOGIN_PAGE, standardHeaders, transactionId } from "./response-headers.js";
+import { standardHeaders, transactionId } from "./response-headers.js";
 import { routeRequest } from "./route-request.js";
 import { JSON_CONTENT_TYPE, jsonResponse, type SimRequest, type SimResponse, type SimUser } from "./sim-request.js";
 import { handleTable } from "./table-api.js";
@@ -87,7 +88,7 @@ export class DevInstance {
   private static rateLimiterFor(options: ResolvedDevInstanceOptions): RateLimiter {
     return new RateLimiter(
       options.rateLimitPerHour
-        ? [{ requestsPerHour: options.rateLimitPerHour, appliesTo: { user: options.username }, api: "table" }]
+        ? [{ requestsPerHour: options.rateLimitPerHour, appliesTo: { user: options.username }, resource: "table" }]
         : [],
     );
   }
@@ -171,7 +172,7 @@ export class DevInstance {
 
   setFaults(settings: FaultSettingsInput): void {
     this.faults.update(settings);
-    this.clockOffsetS = this.faults.settings().clockOffsetS ?? 0;
+    this.clockOffsetS = this.faults.settings().clockOffsetS;
   }
 
   async stop(): Promise<void> {
@@ -271,12 +272,18 @@ export class DevInstance {
     const isList = route.api === "table" && route.sysId === undefined && (method === "GET" || method === "HEAD");
     const isWrite = route.api === "table" && ["POST", "PUT", "PATCH", "DELETE"].includes(method);
     const kind = route.api === "batch" ? "batch" : isWrite ? "write" : "read";
-    const fault: FaultDecision = this.faults.decide({ method, table, kind });
+    const fault: FaultDecision = this.faults.decide({ method, table, kind, list: isList });
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
 
     const faultName = (name: string) => this.recordRequest(method, url, auth.user, { status: 0, headers: {}, rowCount: 0, writes: [] }, started, name);
     if (fault.error) {
-      const response = jsonResponse(fault.error.status, fault.error.body, { headers: limitHeaders });
+      const response: SimResponse = {
+        status: fault.error.status,
+        headers: { ...limitHeaders, "Content-Type": fault.error.contentType },
+        body: fault.error.body,
+        rowCount: 0,
+        writes: [],
+      };
       this.recordRequest(method, url, auth.user, response, started, `error-${fault.error.status}`);
       return this.send(res, response);
     }
@@ -291,7 +298,13 @@ export class DevInstance {
       return this.send(res, response);
     }
     if (fault.html) {
-      const response: SimResponse = { status: 200, headers: { "Content-Type": "text/html;charset=UTF-8" }, body: HTML_LOGIN_PAGE, rowCount: 0, writes: [] };
+      const response: SimResponse = {
+        status: 200,
+        headers: { "Content-Type": HTML_CONTENT_TYPE },
+        body: HIBERNATING_INSTANCE_HTML,
+        rowCount: 0,
+        writes: [],
+      };
       this.recordRequest(method, url, auth.user, response, started, "html");
       return this.send(res, response);
     }
@@ -311,15 +324,15 @@ export class DevInstance {
       body,
       user: this.userFor(auth.user, auth.roles),
       origin: this.url,
-      ...(fault.aclShort ? { aclShort: { dropShare: 0.2, asEmptyObjects: false, rng: this.faults.rng() } } : {}),
+      ...(fault.aclShort ? { aclShort: fault.aclShort } : {}),
     };
     let response = await this.dispatch(req);
     response.headers = { ...limitHeaders, ...response.headers };
     if (method === "HEAD") response = { ...response, body: undefined };
 
-    const perRowMs = (this.faults.settings().latencyPerRowMs ?? 0) * response.rowCount;
-    const writeMs = isWrite || route.api === "batch" ? (this.faults.settings().writeLatencyMs ?? 0) : 0;
-    if (perRowMs + writeMs > 0) await sleep(perRowMs + writeMs);
+    // Fixed and write latency were applied above (decision.latencyMs); a real page also costs time per row.
+    const perRowMs = isList ? fault.latencyPerRowMs * response.rowCount : 0;
+    if (perRowMs > 0) await sleep(perRowMs);
 
     if (fault.reset === "after" && response.writes.length > 0) {
       // The ambiguous case: the write is applied and in the ledger, but the client never hears back.
@@ -329,7 +342,8 @@ export class DevInstance {
     }
     let faultLabel: string | null = null;
     if (fault.truncate && response.listRows && response.status === 200) {
-      response = { ...response, body: truncatedListBody(response.listRows, this.faults.rng()) };
+      const keep = truncateKeepCount(response.listRows.length, fault.truncate.keepFraction);
+      response = { ...response, body: buildTruncatedBody(response.listRows.slice(0, keep).map((r) => JSON.stringify(r))) };
       faultLabel = "truncate";
     }
     if (fault.aclShort) faultLabel = "acl-short";

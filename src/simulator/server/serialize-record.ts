@@ -41,7 +41,7 @@ function resolve(record: SimRecord, table: string, path: string, opts: Serialize
     const name = segments[i] as string;
     const field = opts.schema.field(currentTable, name);
     if (!field) return undefined;
-    const value = current?.[name] ?? "";
+    const value: string = current?.[name] ?? "";
     if (i === segments.length - 1) return { field, table: currentTable, value };
     if (field.type !== "reference" || !field.reference) return undefined;
     current = value === "" ? undefined : opts.lookup(field.reference, value);

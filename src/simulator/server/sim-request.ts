@@ -1,3 +1,5 @@
+import type { AclShortPlan } from "../faults/apply-acl-short.js";
+
 // The transport-neutral request and response the dev instance's handlers work on. The node:http layer builds a
 // SimRequest from the wire (after auth, rate limits and the semaphore); the Batch API builds one per sub-request.
 
@@ -20,8 +22,8 @@ export interface SimRequest {
   user: SimUser;
   /** `http://127.0.0.1:PORT`: real instances send absolute URLs in Link, Location and reference links. */
   origin: string;
-  /** Injected ACL-short page for this list request (fault injection): rows dropped after the limit applied. */
-  aclShort?: { dropShare: number; asEmptyObjects: boolean; rng: () => number };
+  /** Injected ACL-short page for this list request (fault injection): rows hidden after the limit applied. */
+  aclShort?: AclShortPlan;
 }
 
 export interface WriteEvent {

@@ -2,6 +2,7 @@
 // (shared/reference/servicenow-api.md §1). Status codes, envelopes and headers follow §1.1-§1.5.
 import { compileQuery } from "../query/compile-query.js";
 import { parseEncodedQuery } from "../query/parse-encoded-query.js";
+import { applyAclShort } from "../faults/apply-acl-short.js";
 import type { SimRecord } from "../schema/types.js";
 import * as errors from "./error-envelopes.js";
 import { glideDateTime, type InstanceContext } from "./instance-context.js";
@@ -53,11 +54,8 @@ function list(ctx: InstanceContext, req: SimRequest, route: TableRoute): SimResp
   const pageRows = page.records.length;
   const serialize = serializerFor(ctx, req, route, p);
   let rows: unknown[] = page.records.map(serialize);
-  if (req.aclShort) {
-    // §0 fact 5 / KB0727636: the limit is applied before ACL evaluation, so rows vanish from a page after paging.
-    const { dropShare, asEmptyObjects, rng } = req.aclShort;
-    rows = rows.flatMap((r) => (rng() < dropShare ? (asEmptyObjects ? [{}] : []) : [r]));
-  }
+  // §0 fact 5 / KB0727636: the limit is applied before ACL evaluation, so rows vanish from a page after paging.
+  if (req.aclShort) rows = applyAclShort(rows, req.aclShort);
   if (route.version === "v1" && pageRows === 0) return jsonResponse(404, errors.noRecordFound());
   const headers: Record<string, string> = {};
   if (total !== undefined) headers["X-Total-Count"] = String(total);

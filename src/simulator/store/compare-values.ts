@@ -1,59 +1,40 @@
-// How ORDERBY compares two stored values. Everything is stored as a string (reference §0 fact 2), but a real
-// instance sorts in the database by the column's type: numbers numerically, text case-insensitively (MySQL's
-// default `_ci` collation; reference §2.1 notes matching is case-insensitive "via DB collation"), and empty values
-// (SQL NULL) first in ascending order.
+// How ORDERBY compares two stored values. Everything is stored as a string (reference §0 fact 2), but numbers
+// sort numerically. Text sorts case-sensitively, in the same order the query engine's `>`/`<` operators use, so that
+// a keyset cursor on any column (`name>X^ORDERBYname`) agrees with the sort (a real instance's database collation
+// may sort text case-insensitively; agreement with the operators matters more here). Empty values (SQL NULL) sort
+// first in ascending order.
 import type { FieldType } from "../schema/types.js";
 
 /**
- * "binary": code-unit order, identical to SQLite's BINARY collation for the ASCII values it is used on
- * (sys_id hex, `YYYY-MM-DD HH:mm:ss`, "true"/"false"); the index paths rely on that equality.
+ * "binary": UTF-16 code-unit order. On the values of the indexed columns (sys_id hex, `YYYY-MM-DD HH:mm:ss`) it is
+ * the order of SQLite's BINARY collation, which the index paths rely on.
  */
-export type SortKind = "binary" | "numeric" | "text";
+export type SortKind = "binary" | "numeric";
+
+/** Plain decimal notation only: no hex, no `Infinity`, not the empty string (which `Number` reads as 0). */
+const NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 export function sortKindOf(type: FieldType | undefined): SortKind {
-  switch (type) {
-    case "integer":
-    case "decimal":
-    case "float":
-      return "numeric";
-    case "GUID":
-    case "glide_date_time":
-    case "glide_date":
-    case "boolean":
-      return "binary";
-    default:
-      return "text";
-  }
+  return type === "integer" || type === "decimal" || type === "float" ? "numeric" : "binary";
 }
 
 function binary(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Empty first, then numbers by value ("5" ties with "5.0"), then values that are not numbers, as strings. */
 function numeric(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === "") return -1;
-  if (b === "") return 1;
+  const rank = (value: string): number => (value === "" ? 0 : NUMBER.test(value) ? 1 : 2);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra !== 1) return binary(a, b);
   const x = Number(a);
   const y = Number(b);
-  const xNaN = Number.isNaN(x);
-  const yNaN = Number.isNaN(y);
-  // Not a number in a numeric column cannot come from the Table API; keep it deterministic: after numbers.
-  if (xNaN || yNaN) return xNaN && yNaN ? binary(a, b) : xNaN ? 1 : -1;
-  return x < y ? -1 : x > y ? 1 : binary(a, b);
-}
-
-function text(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  // Case-insensitive first; binary as a tie-break so the order is total and repeatable.
-  return x < y ? -1 : x > y ? 1 : binary(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Ascending comparison of two stored values of a column of the given kind; "" sorts first. */
 export function compareValues(a: string, b: string, kind: SortKind): number {
-  if (kind === "numeric") return numeric(a, b);
-  if (kind === "text") return text(a, b);
-  return binary(a, b);
+  return kind === "numeric" ? numeric(a, b) : binary(a, b);
 }

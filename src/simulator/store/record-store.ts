@@ -59,6 +59,10 @@ function isIndexed(field: string): field is IndexedField {
   return Object.hasOwn(INDEXED_FIELDS, field);
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
 function parse(json: string): SimRecord {
   return JSON.parse(json) as SimRecord;
 }
@@ -76,7 +80,7 @@ export class RecordStore {
 
   private constructor(
     private readonly file: SqliteFile,
-    private readonly schema: SchemaView,
+    readonly schema: SchemaView,
     private readonly noOpUpdate: "skip" | "bump",
     private readonly bulkChunkRows: number,
   ) {
@@ -129,13 +133,17 @@ export class RecordStore {
   /**
    * Fast path for the seeded generator: records are complete (every sys_* set, sys_class_name = the record's class,
    * sys_ids unique instance-wide: only uniqueness within the family is checked). Commits every `bulkChunkRows` rows.
-   * Not atomic: on error the rows before the failing one stay (the journal is off; truncateAll resets).
+   * Into an empty family the indexes are built once at the end, and a duplicate sys_id leaves the family empty;
+   * into a non-empty family, an error leaves the rows before the failing one loaded (truncateAll resets).
    */
   bulkLoad(table: string, records: Iterable<SimRecord>): number {
     const classes = this.classFilter(table);
     const family = this.familyTable(table, true);
+    const deferIndexes = family.isEmpty();
+    if (deferIndexes) family.dropIndexes();
     let loaded = 0;
     let inTransaction = false;
+    let failure: unknown;
     try {
       for (const record of records) {
         if (!inTransaction) {
@@ -148,30 +156,39 @@ export class RecordStore {
         }
         const sysId = record.sys_id;
         if (!sysId) throw new StoreError("invalid_record", `A record bulk-loaded into ${table} has no sys_id`);
-        try {
-          family.insert({
-            sysId,
-            cls,
-            createdOn: record.sys_created_on ?? "",
-            updatedOn: record.sys_updated_on ?? "",
-            data: JSON.stringify(record),
-          });
-        } catch (error) {
-          if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
-            throw new StoreError("duplicate_sys_id", `sys_id ${sysId} already exists (bulk load into ${table})`);
-          }
-          throw error;
-        }
+        family.insert({
+          sysId,
+          cls,
+          createdOn: record.sys_created_on ?? "",
+          updatedOn: record.sys_updated_on ?? "",
+          data: JSON.stringify(record),
+        });
         loaded++;
         if (loaded % this.bulkChunkRows === 0) {
           this.commit.run();
           inTransaction = false;
         }
       }
+    } catch (error) {
+      failure = isUniqueViolation(error)
+        ? new StoreError("duplicate_sys_id", `A sys_id bulk-loaded into ${table} already exists`)
+        : error;
     } finally {
       if (inTransaction) this.commit.run();
-      if (loaded > 0) this.dataVersion++;
     }
+    if (deferIndexes) {
+      try {
+        family.createIndexes();
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        family.truncate();
+        family.createIndexes();
+        loaded = 0;
+        failure ??= new StoreError("duplicate_sys_id", `Records bulk-loaded into ${table} share a sys_id`);
+      }
+    }
+    this.dataVersion++;
+    if (failure !== undefined) throw failure;
     return loaded;
   }
 
@@ -328,7 +345,7 @@ export class RecordStore {
     if (query.returnsNoRows || family === undefined) return { count: 0, min, max };
     const kinds = new Map([...minFields, ...maxFields].map((f) => [f, this.kindOf(table, f)]));
     const better = (field: string, value: string, current: string, sign: number): boolean =>
-      current === "" || compareValues(value, current, kinds.get(field) ?? "text") * sign < 0;
+      current === "" || compareValues(value, current, kinds.get(field) ?? "binary") * sign < 0;
     let count = 0;
     for (const json of family.stream(this.countingScan(query, classes.list))) {
       const record = parse(json);
@@ -477,19 +494,30 @@ export class RecordStore {
   }
 
   private comparator(table: string, options: QueryOptions): RecordComparator {
-    const valueOf = options.valueOf;
+    const sortValue = options.sortValue;
     return recordComparator(
       options.query.orderBy,
       (field) => this.kindOf(table, field),
       // The indexed columns are always compared as stored, so the JS order equals the index order.
-      valueOf === undefined
+      sortValue === undefined
         ? (record, field) => record[field] ?? ""
-        : (record, field) => (isIndexed(field) ? (record[field] ?? "") : (valueOf(record, field) ?? "")),
+        : (record, field) => (isIndexed(field) ? (record[field] ?? "") : (sortValue(record, field) ?? "")),
     );
   }
 
   private kindOf(table: string, field: string): SortKind {
-    return isIndexed(field) ? "binary" : sortKindOf(this.schema.field(table, field)?.type);
+    if (isIndexed(field)) return "binary";
+    // Dot-walks (`u_service.u_vcpu_count`) take the type of the last column, following reference columns.
+    let current = table;
+    const segments = field.split(".");
+    for (const [i, segment] of segments.entries()) {
+      const def = this.schema.field(current, segment);
+      if (def === undefined) return "binary";
+      if (i === segments.length - 1) return sortKindOf(def.type);
+      if (def.reference === undefined || !this.schema.hasTable(def.reference)) return "binary";
+      current = def.reference;
+    }
+    return "binary";
   }
 
   private sysIdExists(sysId: string): boolean {

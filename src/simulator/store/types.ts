@@ -38,7 +38,7 @@ export interface QueryOptions {
    */
   cacheKey?: string;
   /** Value used to sort by a column (lets the server sort by dot-walked columns); default `record[field] ?? ""`. */
-  valueOf?: (record: SimRecord, field: string) => string | undefined;
+  sortValue?: (record: SimRecord, field: string) => string | undefined;
   /** "scan" forces the full scan + sort path (tests compare it with the index path). Default "auto". */
   strategy?: "auto" | "scan";
 }

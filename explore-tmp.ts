@@ -1,0 +1,38 @@
+import { generateDataset } from "./src/simulator/data/generate-dataset.js";
+const N = Number(process.argv[2] ?? 1600);
+const ds = generateDataset({ seed: Number(process.argv[3] ?? 1), services: N, months: 24, anchorMonth: "2026-11" });
+let t = Date.now();
+const svc = [...ds.services];
+console.log("services", svc.length, Date.now() - t, "ms");
+const names = new Set(svc.map((s) => s.name));
+console.log("unique names", names.size);
+for (const s of svc.slice(0, 3)) console.log(JSON.stringify(s));
+for (const s of svc.slice(20, 40)) console.log(s.name, "|", s.u_domain, s.u_hosting_mode, s.u_host_share, s.busines_criticality, s.sys_created_on, s.sys_updated_on, s.sys_mod_count);
+t = Date.now();
+const byService = new Map<string, number[]>();
+let rows = 0;
+let first: any;
+for (const u of ds.usage) {
+  rows++;
+  if (!first) first = u;
+  let a = byService.get(u.u_service); if (!a) byService.set(u.u_service, (a = []));
+  a.push(Number(u.u_visits));
+}
+console.log("usage rows", rows, Date.now() - t, "ms");
+console.log(JSON.stringify(first));
+const means = svc.map((s) => { const a = byService.get(s.sys_id) ?? []; const l = a.slice(-12); return l.length ? l.reduce((x, y) => x + y, 0) / l.length : -1; });
+const sorted = means.filter((m) => m >= 0).sort((a, b) => a - b);
+console.log("median monthly", sorted[Math.floor(sorted.length / 2)], "p90", sorted[Math.floor(sorted.length * 0.9)], "max", sorted.slice(-8).map(Math.round));
+const noRows = svc.filter((s) => !byService.has(s.sys_id)).length;
+const unused = svc.filter((s) => { const a = byService.get(s.sys_id); return a && a.length >= 3 && a.slice(-3).every((v) => v === 0); }).length;
+const underused = svc.filter((s, i) => means[i] >= 0 && means[i] < 100).length;
+const retired = svc.filter((s) => s.operational_status === "6").length;
+const modes: Record<string, number> = {};
+for (const s of svc) modes[s.u_hosting_mode] = (modes[s.u_hosting_mode] ?? 0) + 1;
+const dom: Record<string, number> = {};
+for (const s of svc) dom[s.u_domain] = (dom[s.u_domain] ?? 0) + 1;
+console.log({ noRows, unused, underused, retired, modes });
+console.log(dom);
+const crit: Record<string, number> = {};
+for (const s of svc) crit[s.busines_criticality] = (crit[s.busines_criticality] ?? 0) + 1;
+console.log(crit, "mem MB", Math.round(process.memoryUsage().heapUsed / 1e6));

@@ -1,0 +1,81 @@
+// The pure core of loading: parsed YAML + environment + flags → a validated configuration, or a ConfigError that
+// lists every problem at once. Precedence defaults < file < env < flags (DESIGN.md §2).
+import { applyEnv, envInstanceName } from "./apply-env.js";
+import { ConfigError } from "./config-error.js";
+import type { ConfigPath, ConfigProblem } from "./config-problem.js";
+import { EmpreinteConfig } from "./config-schema.js";
+import { collectSecrets } from "./collect-secrets.js";
+import { dropEmptyStrings } from "./drop-empty-strings.js";
+import { findLiteralSecrets } from "./find-literal-secrets.js";
+import { type EnvMap, interpolateEnv } from "./interpolate-env.js";
+import { mergeLayers } from "./merge-layers.js";
+import { toConfigProblems } from "./to-config-problems.js";
+
+type DeepPartial<T> = T extends readonly (infer _)[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** Values from command-line flags, the top layer: e.g. `{ database: { path: "x.db" } }`. "" counts as not given. */
+export type ConfigOverrides = DeepPartial<EmpreinteConfig>;
+
+export interface LoadedConfig {
+  config: EmpreinteConfig;
+  /** Secret values (passwords, client secrets) for the logger to redact. */
+  secrets: string[];
+  /** Not fatal, but worth a log line: a secret written literally in the file, a YAML warning. */
+  warnings: string[];
+  /** The config file read, or undefined when there was none (defaults and environment only). */
+  path: string | undefined;
+}
+
+export interface ResolveConfigOptions {
+  /** The file's content as parsed YAML, before interpolation; undefined when there is no file. */
+  document?: unknown;
+  env: EnvMap;
+  overrides?: ConfigOverrides;
+  /** Where the configuration came from, for the error message, e.g. "config/empreinte.yaml + environment". */
+  source?: string;
+  /** Config file path reported back in the result. */
+  path?: string;
+  /** Line of the file holding the value at a path, to point problems at it. */
+  locate?: (path: ConfigPath) => number | undefined;
+  /** Warnings found while reading the file (e.g. from the YAML parser). */
+  warnings?: readonly string[];
+}
+
+function startsWith(path: ConfigPath, prefix: ConfigPath): boolean {
+  return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
+}
+
+export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
+  const { env } = options;
+  const source = options.source ?? (options.document === undefined ? "defaults + environment" : "file + environment");
+  const warnings = [...(options.warnings ?? [])];
+
+  const interpolated = interpolateEnv(options.document ?? {}, env);
+  warnings.push(...findLiteralSecrets(options.document));
+  const located = (problem: ConfigProblem): ConfigProblem => {
+    const line = options.locate?.(problem.path);
+    return line === undefined ? problem : { ...problem, message: `${problem.message} (line ${line})` };
+  };
+
+  const fileLayer = dropEmptyStrings(interpolated.value);
+  const flagLayer = dropEmptyStrings(options.overrides ?? {});
+  const envInstance = envInstanceName(mergeLayers(fileLayer, flagLayer));
+  const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
+  const result = EmpreinteConfig.safeParse(input);
+
+  const problems = interpolated.problems.map(located);
+  if (!result.success) {
+    // A value dropped for a missing variable is already reported, with the variable's name.
+    const issues = result.error.issues.filter(
+      (issue) => !interpolated.problems.some((p) => startsWith(issue.path as ConfigPath, p.path)),
+    );
+    problems.push(...toConfigProblems(issues, { input, envInstance, locate: options.locate }));
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
+
+  return { config: result.data, secrets: collectSecrets(result.data, env), warnings, path: options.path };
+}

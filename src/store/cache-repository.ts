@@ -1,0 +1,515 @@
+// The cache of pulled records: the page commit (DESIGN.md §4 invariant 1), cursors, tombstones, reads for the later
+// stages and a content hash comparable with the dev instance's. Every write that moves sync state checks the lease's
+// fencing token inside its own transaction (reference/style-reliability-ecosystem.md B5.5), so a run that lost the
+// lease cannot commit anything, even a page it had already fetched.
+import { createHash } from "node:crypto";
+import type Database from "better-sqlite3";
+import type { Cursor, StreamName } from "../domain/cursor.js";
+import type { DeclaredHosting, Service } from "../domain/service.js";
+import type { UsageMonth } from "../domain/usage-month.js";
+import { ConnectorError } from "../lib/connector-error.js";
+import { Lease } from "./lease.js";
+import { toStoreError } from "./to-store-error.js";
+
+/** A record as the Table API returned it (string values, references as plain sys_ids). */
+export type RawRecord = Readonly<Record<string, unknown>>;
+
+export interface ServiceRow {
+  service: Service;
+  raw: RawRecord;
+}
+
+export interface UsageRow {
+  usage: UsageMonth;
+  raw: RawRecord;
+}
+
+export interface QuarantinedRecord {
+  /** "" when the record has no usable sys_id: it is then deduplicated by a hash of its raw JSON. */
+  sysId: string;
+  reason: string;
+  /** Whatever arrived, kept verbatim (JSON-serialisable) for `quarantine list` and retry. */
+  raw: unknown;
+}
+
+export interface PageCommit<R> {
+  records: readonly R[];
+  quarantined: readonly QuarantinedRecord[];
+  /**
+   * Extra sys_ids whose open quarantine rows are to be marked resolved. Records upserted by this page are resolved
+   * anyway (they parse now), so this is only for records resolved by other means.
+   */
+  resolvedSysIds?: readonly string[];
+  /** The keyset position after this page; the stored cursor only ever moves forward (see `commitPage`). */
+  cursor: Cursor;
+  fencingToken: number;
+  nowMs: number;
+}
+
+export interface PageCommitResult {
+  /** Records inserted, changed, or restored from a tombstone. */
+  written: number;
+  /** Records re-read in the same version (lookback window): nothing rewritten. */
+  unchanged: number;
+  quarantined: number;
+  resolved: number;
+  /** The stored cursor after the commit. */
+  cursor: Cursor;
+}
+
+export interface CacheCounts {
+  services: { live: number; retired: number; tombstoned: number };
+  usage: { live: number; tombstoned: number };
+}
+
+export interface ContentHash {
+  stream: StreamName;
+  count: number;
+  sha256: string;
+  fields: string[];
+}
+
+export interface ListServicesOptions {
+  includeRetired?: boolean;
+  includeTombstoned?: boolean;
+}
+
+interface ServiceDbRow {
+  sys_id: string;
+  name: string;
+  class_name: string;
+  operational_status: string;
+  retired: number;
+  criticality: string;
+  owned_by: string;
+  support_group: string;
+  domain: string;
+  hosting: string;
+  owned: string;
+  sys_updated_on: string;
+  sys_mod_count: number;
+}
+
+interface UsageDbRow {
+  sys_id: string;
+  service_sys_id: string;
+  period: string;
+  visits: number | null;
+  page_views: number | null;
+  transactions: number | null;
+  data_gb: number | null;
+  avg_session_min: number | null;
+  mobile_share: number | null;
+  sys_updated_on: string;
+}
+
+interface CursorDbRow {
+  stream: StreamName;
+  updated_on: string;
+  sys_id: string;
+}
+
+const STREAMS: readonly StreamName[] = ["services", "usage"];
+
+const SERVICE_COLUMNS =
+  "sys_id, name, class_name, operational_status, retired, criticality, owned_by, support_group, domain, hosting, " +
+  "owned, sys_updated_on, sys_mod_count";
+const USAGE_COLUMNS =
+  "sys_id, service_sys_id, period, visits, page_views, transactions, data_gb, avg_session_min, mobile_share, " +
+  "sys_updated_on";
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const orNull = (n: number | undefined): number | null => (n === undefined ? null : n);
+
+function toService(row: ServiceDbRow): Service {
+  return {
+    sysId: row.sys_id,
+    name: row.name,
+    className: row.class_name,
+    operationalStatus: row.operational_status,
+    retired: row.retired === 1,
+    criticality: row.criticality,
+    ownedBy: row.owned_by,
+    supportGroup: row.support_group,
+    domain: row.domain,
+    hosting: JSON.parse(row.hosting) as DeclaredHosting,
+    owned: JSON.parse(row.owned) as Record<string, string>,
+    sysUpdatedOn: row.sys_updated_on,
+    sysModCount: row.sys_mod_count,
+  };
+}
+
+function toUsage(row: UsageDbRow): UsageMonth {
+  // Absent metrics stay absent (not null): the estimation applies its defaults to undefined only.
+  const usage: UsageMonth = {
+    sysId: row.sys_id,
+    serviceSysId: row.service_sys_id,
+    period: row.period,
+    sysUpdatedOn: row.sys_updated_on,
+  };
+  if (row.visits !== null) usage.visits = row.visits;
+  if (row.page_views !== null) usage.pageViews = row.page_views;
+  if (row.transactions !== null) usage.transactions = row.transactions;
+  if (row.data_gb !== null) usage.dataGb = row.data_gb;
+  if (row.avg_session_min !== null) usage.avgSessionMin = row.avg_session_min;
+  if (row.mobile_share !== null) usage.mobileShare = row.mobile_share;
+  return usage;
+}
+
+function quarantineKey(record: QuarantinedRecord, rawJson: string): string {
+  return record.sysId !== "" ? record.sysId : `sha256:${createHash("sha256").update(rawJson).digest("hex")}`;
+}
+
+export class CacheRepository {
+  readonly #db: Database.Database;
+  readonly #lease: Lease;
+  readonly #upsertService: Database.Statement<Record<string, unknown>>;
+  readonly #upsertUsage: Database.Statement<Record<string, unknown>>;
+  readonly #upsertQuarantine: Database.Statement<Record<string, unknown>>;
+  readonly #hasOpenQuarantine: Database.Statement<[StreamName], { open: number }>;
+  readonly #resolveQuarantine: Database.Statement<[string, StreamName, string]>;
+  readonly #advanceCursor: Database.Statement<[StreamName, string, string, string]>;
+  readonly #setCursor: Database.Statement<[StreamName, string, string, string]>;
+  readonly #deleteCursor: Database.Statement<[StreamName]>;
+  readonly #getCursor: Database.Statement<[StreamName], CursorDbRow>;
+  readonly #tombstone: Record<StreamName, Database.Statement<[string, string]>>;
+  readonly #liveSysIds: Record<StreamName, Database.Statement<[], { sys_id: string }>>;
+  readonly #tombstonedAt: Record<StreamName, Database.Statement<[string], { tombstoned_at: string | null }>>;
+  readonly #liveRaw: Record<StreamName, Database.Statement<[], { raw_json: string }>>;
+  readonly #getService: Database.Statement<[string], ServiceDbRow>;
+  readonly #usageForService: Database.Statement<[string], UsageDbRow>;
+  readonly #listUsage: Database.Statement<[], UsageDbRow>;
+  readonly #serviceCounts: Database.Statement<[], { live: number; retired: number; tombstoned: number }>;
+  readonly #usageCounts: Database.Statement<[], { live: number; tombstoned: number }>;
+  readonly #getMeta: Database.Statement<[string], { value: string }>;
+  readonly #setMeta: Database.Statement<[string, string]>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#lease = new Lease(db);
+    // ON CONFLICT … WHERE: a re-read of the same version (the lookback window re-reads some records every run)
+    // rewrites nothing, not even last_seen (so last_seen = when the cached version was received), and reports
+    // changes() = 0. Mapped columns are compared too, so a changed field map rewrites rows with the same raw JSON. A tombstoned record that comes back is
+    // restored. No ordering guard on sys_mod_count: the instance is the source of truth even after a clone-down.
+    this.#upsertService = db.prepare(
+      `INSERT INTO services (${SERVICE_COLUMNS}, raw_json, tombstoned_at, first_seen, last_seen)
+       VALUES (@sys_id, @name, @class_name, @operational_status, @retired, @criticality, @owned_by, @support_group,
+               @domain, @hosting, @owned, @sys_updated_on, @sys_mod_count, @raw_json, NULL, @now, @now)
+       ON CONFLICT (sys_id) DO UPDATE SET
+         name = excluded.name, class_name = excluded.class_name, operational_status = excluded.operational_status,
+         retired = excluded.retired, criticality = excluded.criticality, owned_by = excluded.owned_by,
+         support_group = excluded.support_group, domain = excluded.domain, hosting = excluded.hosting,
+         owned = excluded.owned, sys_updated_on = excluded.sys_updated_on, sys_mod_count = excluded.sys_mod_count,
+         raw_json = excluded.raw_json, tombstoned_at = NULL, last_seen = excluded.last_seen
+       WHERE services.tombstoned_at IS NOT NULL
+          OR (services.raw_json, services.name, services.class_name, services.operational_status, services.retired,
+              services.criticality, services.owned_by, services.support_group, services.domain, services.hosting,
+              services.owned, services.sys_updated_on, services.sys_mod_count)
+             IS NOT (excluded.raw_json, excluded.name, excluded.class_name, excluded.operational_status,
+              excluded.retired, excluded.criticality, excluded.owned_by, excluded.support_group, excluded.domain,
+              excluded.hosting, excluded.owned, excluded.sys_updated_on, excluded.sys_mod_count)`,
+    );
+    this.#upsertUsage = db.prepare(
+      `INSERT INTO usage_months (${USAGE_COLUMNS}, raw_json, tombstoned_at, first_seen, last_seen)
+       VALUES (@sys_id, @service_sys_id, @period, @visits, @page_views, @transactions, @data_gb, @avg_session_min,
+               @mobile_share, @sys_updated_on, @raw_json, NULL, @now, @now)
+       ON CONFLICT (sys_id) DO UPDATE SET
+         service_sys_id = excluded.service_sys_id, period = excluded.period, visits = excluded.visits,
+         page_views = excluded.page_views, transactions = excluded.transactions, data_gb = excluded.data_gb,
+         avg_session_min = excluded.avg_session_min, mobile_share = excluded.mobile_share,
+         sys_updated_on = excluded.sys_updated_on, raw_json = excluded.raw_json, tombstoned_at = NULL,
+         last_seen = excluded.last_seen
+       WHERE usage_months.tombstoned_at IS NOT NULL
+          OR (usage_months.raw_json, usage_months.service_sys_id, usage_months.period, usage_months.visits,
+              usage_months.page_views, usage_months.transactions, usage_months.data_gb, usage_months.avg_session_min,
+              usage_months.mobile_share, usage_months.sys_updated_on)
+             IS NOT (excluded.raw_json, excluded.service_sys_id, excluded.period, excluded.visits, excluded.page_views,
+              excluded.transactions, excluded.data_gb, excluded.avg_session_min, excluded.mobile_share,
+              excluded.sys_updated_on)`,
+    );
+    // A record failing again for the same reason is one row seen more often; if it had been resolved, it reopens.
+    this.#upsertQuarantine = db.prepare(
+      `INSERT INTO quarantine (stream, sys_id, dedupe_key, reason, raw_json, first_seen, last_seen, times_seen)
+       VALUES (@stream, @sys_id, @dedupe_key, @reason, @raw_json, @now, @now, 1)
+       ON CONFLICT (stream, dedupe_key, reason) DO UPDATE SET
+         raw_json = excluded.raw_json, last_seen = excluded.last_seen, times_seen = quarantine.times_seen + 1,
+         resolved_at = NULL`,
+    );
+    this.#hasOpenQuarantine = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM quarantine WHERE stream = ? AND resolved_at IS NULL) AS open",
+    );
+    this.#resolveQuarantine = db.prepare(
+      "UPDATE quarantine SET resolved_at = ? WHERE stream = ? AND sys_id = ? AND resolved_at IS NULL",
+    );
+    // Row-value comparison: the cursor moves forward only. The lookback window re-reads records older than the
+    // stored cursor; committing those pages must not move it back (a crash would then re-read more, for nothing).
+    // `setCursor` is the way to move it back on purpose (state reset, --since).
+    this.#advanceCursor = db.prepare(
+      `INSERT INTO cursors (stream, updated_on, sys_id, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET
+         updated_on = excluded.updated_on, sys_id = excluded.sys_id, updated_at = excluded.updated_at
+       WHERE (excluded.updated_on, excluded.sys_id) > (cursors.updated_on, cursors.sys_id)`,
+    );
+    this.#setCursor = db.prepare(
+      `INSERT INTO cursors (stream, updated_on, sys_id, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET
+         updated_on = excluded.updated_on, sys_id = excluded.sys_id, updated_at = excluded.updated_at`,
+    );
+    this.#deleteCursor = db.prepare("DELETE FROM cursors WHERE stream = ?");
+    this.#getCursor = db.prepare("SELECT stream, updated_on, sys_id FROM cursors WHERE stream = ?");
+    this.#tombstone = {
+      services: db.prepare("UPDATE services SET tombstoned_at = ? WHERE sys_id = ? AND tombstoned_at IS NULL"),
+      usage: db.prepare("UPDATE usage_months SET tombstoned_at = ? WHERE sys_id = ? AND tombstoned_at IS NULL"),
+    };
+    this.#liveSysIds = {
+      services: db.prepare("SELECT sys_id FROM services WHERE tombstoned_at IS NULL ORDER BY sys_id"),
+      usage: db.prepare("SELECT sys_id FROM usage_months WHERE tombstoned_at IS NULL ORDER BY sys_id"),
+    };
+    this.#tombstonedAt = {
+      services: db.prepare("SELECT tombstoned_at FROM services WHERE sys_id = ?"),
+      usage: db.prepare("SELECT tombstoned_at FROM usage_months WHERE sys_id = ?"),
+    };
+    this.#liveRaw = {
+      services: db.prepare("SELECT raw_json FROM services WHERE tombstoned_at IS NULL ORDER BY sys_id"),
+      usage: db.prepare("SELECT raw_json FROM usage_months WHERE tombstoned_at IS NULL ORDER BY sys_id"),
+    };
+    this.#getService = db.prepare(`SELECT ${SERVICE_COLUMNS} FROM services WHERE sys_id = ?`);
+    this.#usageForService = db.prepare(
+      `SELECT ${USAGE_COLUMNS} FROM usage_months
+        WHERE service_sys_id = ? AND tombstoned_at IS NULL ORDER BY period, sys_id`,
+    );
+    this.#listUsage = db.prepare(
+      `SELECT ${USAGE_COLUMNS} FROM usage_months WHERE tombstoned_at IS NULL ORDER BY service_sys_id, period, sys_id`,
+    );
+    this.#serviceCounts = db.prepare(
+      `SELECT COALESCE(SUM(tombstoned_at IS NULL), 0) AS live,
+              COALESCE(SUM(tombstoned_at IS NULL AND retired = 1), 0) AS retired,
+              COALESCE(SUM(tombstoned_at IS NOT NULL), 0) AS tombstoned
+         FROM services`,
+    );
+    this.#usageCounts = db.prepare(
+      `SELECT COALESCE(SUM(tombstoned_at IS NULL), 0) AS live, COALESCE(SUM(tombstoned_at IS NOT NULL), 0) AS tombstoned
+         FROM usage_months`,
+    );
+    this.#getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
+    this.#setMeta = db.prepare(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
+  }
+
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction after checking the fencing token; maps SQLite errors. */
+  #fenced<T>(what: string, fencingToken: number, fn: () => T): T {
+    try {
+      return this.#db
+        .transaction(() => {
+          this.#lease.assertHeld(fencingToken);
+          return fn();
+        })
+        .immediate();
+    } catch (err) {
+      throw toStoreError(err, what, this.#db.name);
+    }
+  }
+
+  /**
+   * Commits one page in ONE transaction: the fencing check, the upserts (idempotent by sys_id), the quarantine rows
+   * and the cursor. If any statement fails, nothing of the page is kept and the cursor stays where it was
+   * (DESIGN.md §4 invariants 1 and 3).
+   */
+  commitPage(stream: "services", page: PageCommit<ServiceRow>): PageCommitResult;
+  commitPage(stream: "usage", page: PageCommit<UsageRow>): PageCommitResult;
+  commitPage(stream: StreamName, page: PageCommit<ServiceRow> | PageCommit<UsageRow>): PageCommitResult {
+    if (page.cursor.stream !== stream) {
+      throw new ConnectorError("internal", `commitPage(${stream}) was given a cursor of stream ${page.cursor.stream}.`);
+    }
+    const now = iso(page.nowMs);
+    return this.#fenced(`commit a page of ${stream}`, page.fencingToken, () => {
+      let written = 0;
+      const upsertedSysIds: string[] = [];
+      for (const record of page.records) {
+        const result =
+          stream === "services"
+            ? this.#writeService(record as ServiceRow, now)
+            : this.#writeUsage(record as UsageRow, now);
+        written += result.changes;
+        upsertedSysIds.push(result.sysId);
+      }
+      let resolved = 0;
+      const resolve = [...upsertedSysIds, ...(page.resolvedSysIds ?? [])];
+      // Most pages have nothing in quarantine to resolve: one EXISTS instead of one UPDATE per record.
+      if (resolve.length > 0 && this.#hasOpenQuarantine.get(stream)?.open === 1) {
+        for (const sysId of resolve) resolved += this.#resolveQuarantine.run(now, stream, sysId).changes;
+      }
+      for (const q of page.quarantined) {
+        const rawJson = JSON.stringify(q.raw) ?? "null";
+        this.#upsertQuarantine.run({
+          stream,
+          sys_id: q.sysId,
+          dedupe_key: quarantineKey(q, rawJson),
+          reason: q.reason,
+          raw_json: rawJson,
+          now,
+        });
+      }
+      this.#advanceCursor.run(stream, page.cursor.updatedOn, page.cursor.sysId, now);
+      return {
+        written,
+        unchanged: page.records.length - written,
+        quarantined: page.quarantined.length,
+        resolved,
+        cursor: this.getCursor(stream),
+      };
+    });
+  }
+
+  #writeService({ service: s, raw }: ServiceRow, now: string): { sysId: string; changes: number } {
+    const { changes } = this.#upsertService.run({
+      sys_id: s.sysId,
+      name: s.name,
+      class_name: s.className,
+      operational_status: s.operationalStatus,
+      retired: s.retired ? 1 : 0,
+      criticality: s.criticality,
+      owned_by: s.ownedBy,
+      support_group: s.supportGroup,
+      domain: s.domain,
+      hosting: JSON.stringify(s.hosting),
+      owned: JSON.stringify(s.owned),
+      sys_updated_on: s.sysUpdatedOn,
+      sys_mod_count: s.sysModCount,
+      raw_json: JSON.stringify(raw),
+      now,
+    });
+    return { sysId: s.sysId, changes };
+  }
+
+  #writeUsage({ usage: u, raw }: UsageRow, now: string): { sysId: string; changes: number } {
+    const { changes } = this.#upsertUsage.run({
+      sys_id: u.sysId,
+      service_sys_id: u.serviceSysId,
+      period: u.period,
+      visits: orNull(u.visits),
+      page_views: orNull(u.pageViews),
+      transactions: orNull(u.transactions),
+      data_gb: orNull(u.dataGb),
+      avg_session_min: orNull(u.avgSessionMin),
+      mobile_share: orNull(u.mobileShare),
+      sys_updated_on: u.sysUpdatedOn,
+      raw_json: JSON.stringify(raw),
+      now,
+    });
+    return { sysId: u.sysId, changes };
+  }
+
+  /** The stored cursor; `updatedOn: ""` and `sysId: ""` before the first committed page (or after a reset). */
+  getCursor(stream: StreamName): Cursor {
+    const row = this.#getCursor.get(stream);
+    return row ? { stream, updatedOn: row.updated_on, sysId: row.sys_id } : { stream, updatedOn: "", sysId: "" };
+  }
+
+  /** Puts a cursor anywhere, backwards included (`--since`, recovery from a cursor in the future). */
+  setCursor(cursor: Cursor, fencingToken: number, nowMs: number): void {
+    this.#fenced(`set the ${cursor.stream} cursor`, fencingToken, () => {
+      this.#setCursor.run(cursor.stream, cursor.updatedOn, cursor.sysId, iso(nowMs));
+    });
+  }
+
+  /** Forgets the cursors (all streams by default): the next pull reads everything again. Cached rows stay. */
+  resetCursors(fencingToken: number, streams: readonly StreamName[] = STREAMS): void {
+    this.#fenced("reset the cursors", fencingToken, () => {
+      for (const stream of streams) this.#deleteCursor.run(stream);
+    });
+  }
+
+  /**
+   * The sys_ids of the stream's live (not tombstoned) rows, in sys_id order, streamed. Consume it before writing
+   * through this connection: better-sqlite3 refuses writes while an iterator is open.
+   */
+  *liveSysIds(stream: StreamName): Generator<string> {
+    for (const row of this.#liveSysIds[stream].iterate()) yield row.sys_id;
+  }
+
+  /**
+   * Marks records that disappeared from the instance. Rows are never deleted: a tombstone keeps their history, and a
+   * record that reappears is restored by the next upsert. Returns how many live rows were tombstoned.
+   */
+  tombstone(stream: StreamName, sysIds: Iterable<string>, fencingToken: number, nowMs: number): number {
+    const at = iso(nowMs);
+    return this.#fenced(`tombstone ${stream} records`, fencingToken, () => {
+      let count = 0;
+      for (const sysId of sysIds) count += this.#tombstone[stream].run(at, sysId).changes;
+      return count;
+    });
+  }
+
+  /** A service by sys_id, live or not (undefined when never seen); `isTombstoned` tells which. */
+  getService(sysId: string): Service | undefined {
+    const row = this.#getService.get(sysId);
+    return row ? toService(row) : undefined;
+  }
+
+  isTombstoned(stream: StreamName, sysId: string): boolean {
+    const row = this.#tombstonedAt[stream].get(sysId);
+    return row !== undefined && row.tombstoned_at !== null;
+  }
+
+  /** Services in sys_id order, streamed; by default the live ones, retired included (they stay, flagged). */
+  *listServices(options: ListServicesOptions = {}): Generator<Service> {
+    const where: string[] = [];
+    if (!options.includeTombstoned) where.push("tombstoned_at IS NULL");
+    if (options.includeRetired === false) where.push("retired = 0");
+    const sql = `SELECT ${SERVICE_COLUMNS} FROM services ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+                 ORDER BY sys_id`;
+    for (const row of this.#db.prepare<[], ServiceDbRow>(sql).iterate()) yield toService(row);
+  }
+
+  /** A service's live usage months, oldest first. */
+  usageForService(serviceSysId: string): UsageMonth[] {
+    return this.#usageForService.all(serviceSysId).map(toUsage);
+  }
+
+  /** All live usage months grouped by service then period, streamed (memory stays flat on large caches). */
+  *listUsage(): Generator<UsageMonth> {
+    for (const row of this.#listUsage.iterate()) yield toUsage(row);
+  }
+
+  counts(): CacheCounts {
+    const services = this.#serviceCounts.get() ?? { live: 0, retired: 0, tombstoned: 0 };
+    const usage = this.#usageCounts.get() ?? { live: 0, tombstoned: 0 };
+    return {
+      services: { live: services.live, retired: services.retired, tombstoned: services.tombstoned },
+      usage: { live: usage.live, tombstoned: usage.tombstoned },
+    };
+  }
+
+  /**
+   * Count and SHA-256 of the stream's live rows, in exactly the format of the dev instance's
+   * `GET /_sim/hash/{table}?fields=…` (src/simulator/server/table-hash.ts): rows ordered by sys_id, each hashed as
+   * `JSON.stringify(fields.map((f) => raw[f] ?? "")) + "\n"` over the record as received. Equal hashes mean the
+   * cache holds exactly the instance's records for those fields.
+   */
+  contentHash(stream: StreamName, fields: readonly string[]): ContentHash {
+    const hash = createHash("sha256");
+    let count = 0;
+    for (const row of this.#liveRaw[stream].iterate()) {
+      const raw = JSON.parse(row.raw_json) as Record<string, unknown>;
+      hash.update(JSON.stringify(fields.map((f) => raw[f] ?? "")));
+      hash.update("\n");
+      count += 1;
+    }
+    return { stream, count, sha256: hash.digest("hex"), fields: [...fields] };
+  }
+
+  /** Small run-to-run facts, e.g. the number of runs since the last full reconciliation. */
+  getMeta(key: string): string | undefined {
+    return this.#getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    try {
+      this.#setMeta.run(key, value);
+    } catch (err) {
+      throw toStoreError(err, `record ${key}`, this.#db.name);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// The cache schema, as an ordered list of migrations applied by `PRAGMA user_version`, each in one IMMEDIATE
+// transaction, so two processes opening a fresh file at once cannot both apply the same step. Never edit a released
+// migration: add the next one. Tables for issues 4 and 5 (estimates, outbox, conflicts, written values) come later
+// as 002, 003…
+//
+// Conventions: STRICT tables (a wrong type is an error, not a silent coercion); instants we stamp ourselves are
+// ISO 8601 UTC text (`…Z`), except the lease's, which are epoch milliseconds because they are compared, not read;
+// instance timestamps (`sys_updated_on`) stay in the instance's `YYYY-MM-DD HH:mm:ss` UTC form, which sorts as text.
+import type Database from "better-sqlite3";
+import { ConnectorError } from "../lib/connector-error.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "cache: services, usage months, cursors, quarantine, runs, lease, meta",
+    sql: `
+      CREATE TABLE services (
+        sys_id             TEXT PRIMARY KEY CHECK (sys_id <> ''),
+        name               TEXT NOT NULL,
+        class_name         TEXT NOT NULL,
+        operational_status TEXT NOT NULL,
+        retired            INTEGER NOT NULL CHECK (retired IN (0, 1)),
+        criticality        TEXT NOT NULL,
+        owned_by           TEXT NOT NULL,
+        support_group      TEXT NOT NULL,
+        domain             TEXT NOT NULL,
+        hosting            TEXT NOT NULL,  -- JSON DeclaredHosting
+        owned              TEXT NOT NULL,  -- JSON: remote values of the owned fields as last read
+        sys_updated_on     TEXT NOT NULL,
+        sys_mod_count      INTEGER NOT NULL,
+        raw_json           TEXT NOT NULL,  -- the record as received: content hash, quarantine retry
+        tombstoned_at      TEXT,
+        first_seen         TEXT NOT NULL,
+        last_seen          TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE usage_months (
+        sys_id          TEXT PRIMARY KEY CHECK (sys_id <> ''),
+        service_sys_id  TEXT NOT NULL,
+        period          TEXT NOT NULL,
+        visits          REAL,
+        page_views      REAL,
+        transactions    REAL,
+        data_gb         REAL,
+        avg_session_min REAL,
+        mobile_share    REAL,
+        sys_updated_on  TEXT NOT NULL,
+        raw_json        TEXT NOT NULL,
+        tombstoned_at   TEXT,
+        first_seen      TEXT NOT NULL,
+        last_seen       TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX usage_months_by_service ON usage_months (service_sys_id, period);
+
+      CREATE TABLE cursors (
+        stream     TEXT PRIMARY KEY CHECK (stream IN ('services', 'usage')),
+        updated_on TEXT NOT NULL,
+        sys_id     TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- dedupe_key is the sys_id, or a hash of the raw record when it has none, so a record that keeps failing for
+      -- the same reason is one row with times_seen, not one row per run.
+      CREATE TABLE quarantine (
+        id          INTEGER PRIMARY KEY,
+        stream      TEXT NOT NULL CHECK (stream IN ('services', 'usage')),
+        sys_id      TEXT NOT NULL DEFAULT '',
+        dedupe_key  TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        raw_json    TEXT NOT NULL,
+        first_seen  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL,
+        times_seen  INTEGER NOT NULL DEFAULT 1,
+        resolved_at TEXT,
+        UNIQUE (stream, dedupe_key, reason)
+      ) STRICT;
+      CREATE INDEX quarantine_open ON quarantine (stream, sys_id) WHERE resolved_at IS NULL;
+
+      CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind         TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        outcome      TEXT,
+        summary_json TEXT,
+        error        TEXT
+      ) STRICT;
+
+      -- One row forever: releasing clears the holder but keeps fencing_token, so tokens are never reused (B5.5).
+      CREATE TABLE lease (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        owner           TEXT,
+        pid             INTEGER,
+        hostname        TEXT,
+        fencing_token   INTEGER NOT NULL,
+        ttl_ms          INTEGER,
+        acquired_at_ms  INTEGER,
+        expires_at_ms   INTEGER,
+        heartbeat_at_ms INTEGER
+      ) STRICT;
+      INSERT INTO lease (id, fencing_token) VALUES (1, 0);
+
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export const latestSchemaVersion: number = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+
+function userVersion(db: Database.Database): number {
+  return Number(db.pragma("user_version", { simple: true }));
+}
+
+/** Applies the pending migrations; returns the versions before and after. Safe to call on every open. */
+export function migrate(
+  db: Database.Database,
+  list: readonly Migration[] = migrations,
+): { fromVersion: number; toVersion: number } {
+  const fromVersion = userVersion(db);
+  const latest = list.reduce((max, m) => Math.max(max, m.version), 0);
+  if (fromVersion > latest) {
+    throw new ConnectorError(
+      "config",
+      `The cache database has schema version ${fromVersion}, newer than this empreinte knows (${latest}). ` +
+        "Upgrade empreinte, or point EMPREINTE_DB at another file.",
+    );
+  }
+  // Only pending steps open a write transaction, so `empreinte status` can open the file while a run is writing.
+  const ordered = list.filter((m) => m.version > fromVersion).sort((a, b) => a.version - b.version);
+  for (const migration of ordered) {
+    const apply = db.transaction(() => {
+      // Re-read inside the write lock: another process may have applied it since we looked.
+      if (userVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    });
+    apply.immediate();
+  }
+  return { fromVersion, toVersion: userVersion(db) };
+}
