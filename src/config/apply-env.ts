@@ -62,6 +62,24 @@ export function applyEnv(config: Layer, env: EnvMap, name: string = envInstanceN
   }
 
   const databasePath = readEnv(env, CONFIG_ENV.databasePath);
-  if (databasePath !== undefined) out.database = { ...(isRecord(out.database) ? out.database : {}), path: databasePath };
+  if (databasePath !== undefined)
+    out.database = { ...(isRecord(out.database) ? out.database : {}), path: databasePath };
   return out;
+}
+
+/** Where each value the environment sets lands, so a problem with it names the variable, not a file line. */
+export function envOrigins(env: EnvMap, name: string): { path: (string | number)[]; variable: string }[] {
+  const auth = ["instances", name, "auth"];
+  const fields: [(string | number)[], string][] = [
+    [["instances", name, "url"], CONFIG_ENV.instanceUrl],
+    [[...auth, "username"], CONFIG_ENV.username],
+    [[...auth, "password"], CONFIG_ENV.password],
+    [[...auth, "kind"], CONFIG_ENV.clientId],
+    [[...auth, "clientId"], CONFIG_ENV.clientId],
+    [[...auth, "clientSecret"], CONFIG_ENV.clientSecret],
+    [["database", "path"], CONFIG_ENV.databasePath],
+  ];
+  return fields
+    .filter(([, variable]) => readEnv(env, variable) !== undefined)
+    .map(([path, variable]) => ({ path, variable }));
 }

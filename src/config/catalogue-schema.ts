@@ -21,7 +21,10 @@ export const CatalogueFields = z
     name: required("name", "the service name"),
     operationalStatus: required("operational_status", "the operational status (its retired values: retiredStatuses)"),
     // The misspelling is the platform's own column name.
-    criticality: optional("busines_criticality", "the business criticality (the platform spells it busines_criticality)"),
+    criticality: optional(
+      "busines_criticality",
+      "the business criticality (the platform spells it busines_criticality)",
+    ),
     ownedBy: optional("owned_by", "the owner (reference to sys_user)"),
     supportGroup: optional("support_group", "the support group (reference to sys_user_group)"),
     domain: optional("u_domain", "the public-service domain (e.g. Mobility, Culture)"),

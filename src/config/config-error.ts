@@ -5,7 +5,12 @@ import { ConnectorError } from "../lib/connector-error.js";
 import type { ConfigProblem } from "./config-problem.js";
 
 export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
-  const issues = problems.map((p) => ({ code: "custom" as const, path: [...p.path], message: p.message, input: undefined }));
+  const issues = problems.map((p) => ({
+    code: "custom" as const,
+    path: [...p.path],
+    message: p.message,
+    input: undefined,
+  }));
   return z.prettifyError(new z.ZodError(issues));
 }
 

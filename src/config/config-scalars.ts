@@ -40,14 +40,16 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 export function tableName(fallback: string) {
   return z
     .string()
-    .regex(IDENTIFIER, { message: "must be a ServiceNow table name: lower-case letters, digits and _ (e.g. cmdb_ci_service)" })
+    .regex(IDENTIFIER, {
+      message: "must be a ServiceNow table name: lower-case letters, digits and _ (e.g. cmdb_ci_service)",
+    })
     .default(fallback);
 }
 
 /** A column name, e.g. `u_vcpu_count`. */
-export const columnName = z
-  .string()
-  .regex(IDENTIFIER, { message: "must be a ServiceNow column name: lower-case letters, digits and _ (e.g. u_vcpu_count)" });
+export const columnName = z.string().regex(IDENTIFIER, {
+  message: "must be a ServiceNow column name: lower-case letters, digits and _ (e.g. u_vcpu_count)",
+});
 
 /** Names used as map keys (instances, jobs): short, no spaces, safe in logs and metric labels. */
 export const entryName = z
@@ -71,7 +73,8 @@ export const baseQuery = z
     if (/\^NQ/.test(query)) {
       ctx.addIssue({
         code: "custom",
-        message: "must not contain ^NQ: write one condition set (use ^OR inside it), the connector adds its own conditions",
+        message:
+          "must not contain ^NQ: write one condition set (use ^OR inside it), the connector adds its own conditions",
       });
     }
   })

@@ -4,8 +4,8 @@
 import { z } from "zod";
 import { CatalogueConfig } from "./catalogue-schema.js";
 import { entryName, numeric } from "./config-scalars.js";
-import { JobConfig } from "./job-schema.js";
 import { InstanceConfig } from "./instance-schema.js";
+import { JobConfig } from "./job-schema.js";
 import { OwnedFields } from "./owned-fields-schema.js";
 import { isRecord } from "./plain-record.js";
 import { UsageConfig } from "./usage-schema.js";

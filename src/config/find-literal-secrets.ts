@@ -19,7 +19,7 @@ function literalPart(text: string): { hasReference: boolean; literal: string } {
 
 function walk(node: unknown, path: ConfigPath, warnings: string[]): void {
   if (Array.isArray(node)) {
-    node.forEach((item, index) => walk(item, [...path, index], warnings));
+    for (const [index, item] of node.entries()) walk(item, [...path, index], warnings);
     return;
   }
   if (typeof node !== "object" || node === null) return;
@@ -32,7 +32,9 @@ function walk(node: unknown, path: ConfigPath, warnings: string[]): void {
           `${where} is written in the config file: move it to an environment variable and write ${key}: \${VARIABLE}`,
         );
       } else if (literal.trim() !== "") {
-        warnings.push(`${where} has a literal part or default in the config file: keep the whole secret in the environment`);
+        warnings.push(
+          `${where} has a literal part or default in the config file: keep the whole secret in the environment`,
+        );
       }
     } else {
       walk(value, [...path, key], warnings);

@@ -10,6 +10,7 @@ export const BasicAuth = z
     password: z
       .string()
       .min(1)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
       .describe("Integration user password. Write `${SN_PASSWORD}`, never the password itself."),
   })
   .describe("Basic authentication.");
@@ -18,10 +19,14 @@ export type BasicAuth = z.infer<typeof BasicAuth>;
 export const OAuthAuth = z
   .strictObject({
     kind: z.literal("oauth").describe("OAuth 2.0 through /oauth_token.do (chosen when SN_CLIENT_ID is set)."),
-    clientId: z.string().min(1).describe("OAuth client id of the Application Registry entry (environment: SN_CLIENT_ID)."),
+    clientId: z
+      .string()
+      .min(1)
+      .describe("OAuth client id of the Application Registry entry (environment: SN_CLIENT_ID)."),
     clientSecret: z
       .string()
       .min(1)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
       .describe("OAuth client secret. Write `${SN_CLIENT_SECRET}`, never the secret itself."),
     username: z
       .string()
@@ -32,6 +37,7 @@ export const OAuthAuth = z
       .string()
       .min(1)
       .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
       .describe("Password of `username` for the password grant. Write `${SN_PASSWORD}`."),
   })
   .superRefine((auth, ctx) => {
@@ -83,7 +89,9 @@ const instanceUrl = z
 
 export const InstanceConfig = z
   .strictObject({
-    url: instanceUrl.describe("Base URL of the instance, e.g. https://acme.service-now.com (environment: SN_INSTANCE_URL)."),
+    url: instanceUrl.describe(
+      "Base URL of the instance, e.g. https://acme.service-now.com (environment: SN_INSTANCE_URL).",
+    ),
     auth: InstanceAuth,
     allowInsecureHttp: flag(z.boolean().default(false)).describe(
       "Allow plain http:// to a host other than this machine. Leave false: credentials would cross the network in clear.",

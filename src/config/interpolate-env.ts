@@ -23,11 +23,13 @@ export function interpolateString(text: string, env: EnvMap): { value: string | 
   const value = text.replace(REFERENCE, (match: string, inner: string | undefined) => {
     if (match === "$${") return "${";
     if (inner === undefined) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
       problems.push("has a ${ that is never closed: write ${NAME}, ${NAME:-default}, or $${ for a literal ${");
       return match;
     }
     const parsed = NAME_AND_DEFAULT.exec(inner.trim());
     if (parsed === null) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
       problems.push("has an invalid ${…} reference: write ${NAME} or ${NAME:-default} (letters, digits and _)");
       return match;
     }
@@ -36,7 +38,9 @@ export function interpolateString(text: string, env: EnvMap): { value: string | 
     // An empty variable counts as unset (DESIGN.md: "" as missing), as `${VAR:-default}` does in POSIX shells.
     if (found !== undefined && found !== "") return found;
     if (fallback !== undefined) return fallback;
-    problems.push(`environment variable ${name} is not set (or is empty): set it, or write \${${name}:-default} in the file`);
+    problems.push(
+      `environment variable ${name} is not set (or is empty): set it, or write \${${name}:-default} in the file`,
+    );
     return match;
   });
   return { value: problems.length === 0 ? value : undefined, problems };

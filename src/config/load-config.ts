@@ -4,10 +4,10 @@
 // anywhere (DESIGN.md §2). A file named explicitly must exist.
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { isMap, LineCounter, parseDocument } from "yaml";
+import { isMap, LineCounter, parseDocument, type YAMLError } from "yaml";
 import { CONFIG_ENV, readEnv } from "./apply-env.js";
 import { ConfigError } from "./config-error.js";
-import type { ConfigPath } from "./config-problem.js";
+import type { ConfigPath, ConfigProblem } from "./config-problem.js";
 import type { EnvMap } from "./interpolate-env.js";
 import { type ConfigOverrides, type LoadedConfig, resolveConfig } from "./resolve-config.js";
 
@@ -36,6 +36,21 @@ function readText(file: string, shown: string, explicit: boolean): string | unde
   }
 }
 
+/** The first syntax error only: the ones after it are usually its echoes. */
+function yamlSyntaxProblem(error: YAMLError, text: string, count: number): ConfigProblem {
+  // First line of the message only: the excerpt after it would copy file content (maybe a secret) into logs.
+  let message = `YAML syntax: ${(error.message.split("\n")[0] ?? "").replace(/:$/, "")}`;
+  const line = error.linePos?.[0].line;
+  const source = line === undefined ? "" : (text.split("\n")[line - 1] ?? "");
+  if (source.includes("${") && /[{[]/.test(source.replace(/\$\{[^}]*\}/g, ""))) {
+    // `{` and `}` are YAML flow indicators: `{ password: ${PW} }` breaks the mapping.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
+    message += '; inside { } or [ ], put references in quotes: "${VAR}"';
+  }
+  if (count > 1) message += ` (${count - 1} more error${count > 2 ? "s" : ""} may follow from this one)`;
+  return { path: [], message };
+}
+
 /** Reads, interpolates, layers and validates the configuration. Throws ConfigError (kind "config") listing every problem. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
@@ -44,22 +59,30 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const shown = isAbsolute(chosen ?? "") ? file : relative(cwd, file) || file;
   const text = readText(file, shown, chosen !== undefined);
   if (text === undefined) {
-    return resolveConfig({ env: options.env, overrides: options.overrides, source: "defaults + environment, no config file" });
+    return resolveConfig({
+      env: options.env,
+      overrides: options.overrides,
+      source: "defaults + environment, no config file",
+    });
   }
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const source = `${shown} + environment`;
-  if (doc.errors.length > 0) {
-    // First line only: the excerpt that follows would copy file content (maybe a secret) into logs.
+  const [syntax] = doc.errors;
+  if (syntax !== undefined) throw new ConfigError([yamlSyntaxProblem(syntax, text, doc.errors.length)], source);
+  if (!isMap(doc.contents) && doc.contents !== null) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ path: [], message: `YAML syntax: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}` })),
+      [{ path: [], message: "the file must be a YAML mapping (key: value lines) at the top level" }],
       source,
     );
   }
-  const document: unknown = doc.toJS() ?? {};
-  if (!isMap(doc.contents) && doc.contents !== null) {
-    throw new ConfigError([{ path: [], message: "the file must be a YAML mapping (key: value lines) at the top level" }], source);
+  let document: unknown;
+  try {
+    document = doc.toJS() ?? {};
+  } catch (err) {
+    // e.g. an alias expanding too far ("billion laughs"): the yaml library refuses it.
+    throw new ConfigError([{ path: [], message: `YAML: ${(err as Error).message.split("\n")[0] ?? ""}` }], source);
   }
   const locate = (path: ConfigPath): number | undefined => {
     if (path.length === 0) return undefined;
@@ -67,5 +90,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     return node?.range === undefined ? undefined : lineCounter.linePos(node.range[0]).line;
   };
   const warnings = doc.warnings.map((w) => `${shown}: YAML: ${w.message.split("\n")[0] ?? ""}`);
-  return resolveConfig({ document, env: options.env, overrides: options.overrides, source, path: file, locate, warnings });
+  return resolveConfig({
+    document,
+    env: options.env,
+    overrides: options.overrides,
+    source,
+    path: file,
+    locate,
+    warnings,
+  });
 }

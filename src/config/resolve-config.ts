@@ -1,14 +1,15 @@
 // The pure core of loading: parsed YAML + environment + flags → a validated configuration, or a ConfigError that
 // lists every problem at once. Precedence defaults < file < env < flags (DESIGN.md §2).
-import { applyEnv, envInstanceName } from "./apply-env.js";
+import { applyEnv, envInstanceName, envOrigins } from "./apply-env.js";
+import { collectSecrets } from "./collect-secrets.js";
 import { ConfigError } from "./config-error.js";
 import type { ConfigPath, ConfigProblem } from "./config-problem.js";
 import { EmpreinteConfig } from "./config-schema.js";
-import { collectSecrets } from "./collect-secrets.js";
 import { dropEmptyStrings } from "./drop-empty-strings.js";
 import { findLiteralSecrets } from "./find-literal-secrets.js";
 import { type EnvMap, interpolateEnv } from "./interpolate-env.js";
 import { mergeLayers } from "./merge-layers.js";
+import { isRecord } from "./plain-record.js";
 import { toConfigProblems } from "./to-config-problems.js";
 
 type DeepPartial<T> = T extends readonly (infer _)[]
@@ -49,6 +50,16 @@ function startsWith(path: ConfigPath, prefix: ConfigPath): boolean {
   return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
 }
 
+function has(layer: unknown, path: ConfigPath): boolean {
+  let node = layer;
+  for (const key of path) {
+    if (Array.isArray(node) && typeof key === "number") node = node[key];
+    else if (isRecord(node) && typeof key === "string" && Object.hasOwn(node, key)) node = node[key];
+    else return false;
+  }
+  return node !== undefined;
+}
+
 export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   const { env } = options;
   const source = options.source ?? (options.document === undefined ? "defaults + environment" : "file + environment");
@@ -56,10 +67,6 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
 
   const interpolated = interpolateEnv(options.document ?? {}, env);
   warnings.push(...findLiteralSecrets(options.document));
-  const located = (problem: ConfigProblem): ConfigProblem => {
-    const line = options.locate?.(problem.path);
-    return line === undefined ? problem : { ...problem, message: `${problem.message} (line ${line})` };
-  };
 
   const fileLayer = dropEmptyStrings(interpolated.value);
   const flagLayer = dropEmptyStrings(options.overrides ?? {});
@@ -67,13 +74,27 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
   const result = EmpreinteConfig.safeParse(input);
 
-  const problems = interpolated.problems.map(located);
+  // Point each problem at the layer that gave the value: flag, environment variable, or file line.
+  const fromEnv = envOrigins(env, envInstance);
+  const origin = (path: ConfigPath): string | undefined => {
+    if (has(flagLayer, path)) return "from the command line";
+    const variable = fromEnv.find((o) => startsWith(path, o.path))?.variable;
+    if (variable !== undefined) return `from ${variable}`;
+    const line = options.locate?.(path);
+    return line === undefined ? undefined : `line ${line}`;
+  };
+  const withOrigin = (problem: ConfigProblem): ConfigProblem => {
+    const where = origin(problem.path);
+    return where === undefined ? problem : { ...problem, message: `${problem.message} (${where})` };
+  };
+
+  const problems = interpolated.problems.map(withOrigin);
   if (!result.success) {
     // A value dropped for a missing variable is already reported, with the variable's name.
     const issues = result.error.issues.filter(
       (issue) => !interpolated.problems.some((p) => startsWith(issue.path as ConfigPath, p.path)),
     );
-    problems.push(...toConfigProblems(issues, { input, envInstance, locate: options.locate }));
+    problems.push(...toConfigProblems(issues, { input, envInstance, origin }));
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
 

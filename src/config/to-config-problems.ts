@@ -10,8 +10,8 @@ export interface ProblemContext {
   input: unknown;
   /** The instance the SN_* variables describe: its missing fields point at them. */
   envInstance: string;
-  /** Line in the config file of the value at `path`, when the file holds it. */
-  locate?: (path: ConfigPath) => number | undefined;
+  /** Where the value at `path` came from ("line 12", "from SN_INSTANCE_URL"…), appended to the message. */
+  origin?: (path: ConfigPath) => string | undefined;
 }
 
 const AUTH_ENV: Record<string, string> = {
@@ -34,13 +34,15 @@ function valueAt(root: unknown, path: ConfigPath): unknown {
 function missingHint(path: ConfigPath, envInstance: string): string {
   const [section, name, field, sub] = path;
   if (section === "instances" && name === envInstance) {
-    if (field === "url" && path.length === 3) return `missing: set ${CONFIG_ENV.instanceUrl}, or write url: in the file`;
+    if (field === "url" && path.length === 3)
+      return `missing: set ${CONFIG_ENV.instanceUrl}, or write url: in the file`;
     if (field === "auth" && path.length === 3) {
       return `missing: set ${CONFIG_ENV.username} and ${CONFIG_ENV.password} (basic), or ${CONFIG_ENV.clientId} and ${CONFIG_ENV.clientSecret} (OAuth)`;
     }
     const env = field === "auth" && typeof sub === "string" ? AUTH_ENV[sub] : undefined;
     if (env !== undefined && path.length === 4) return `missing: set ${env}`;
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
   if (section === "instances") return "missing: add it to the file (secrets as ${VARIABLE} from the environment)";
   if (section === "jobs" && field === "cron") return 'missing: add when the job runs, e.g. cron: "30 2 * * *"';
   return "missing: add it to the file";
@@ -72,8 +74,8 @@ export function toConfigProblems(issues: readonly z.core.$ZodIssue[], context: P
   for (const issue of issues) {
     const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
     for (const problem of describe(issue, path, context)) {
-      const line = context.locate?.(problem.path);
-      problems.push(line === undefined ? problem : { ...problem, message: `${problem.message} (line ${line})` });
+      const origin = context.origin?.(problem.path);
+      problems.push(origin === undefined ? problem : { ...problem, message: `${problem.message} (${origin})` });
     }
   }
   return problems;

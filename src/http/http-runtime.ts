@@ -6,8 +6,8 @@ import { DEFAULT_MAX_RETRY_AFTER_S, HostGate } from "./host-gate.js";
 import { HourlyQuota } from "./hourly-quota.js";
 import type { HttpHeaders } from "./http-headers.js";
 import { DEFAULT_MAX_CONCURRENT, Limiter } from "./limiter.js";
-import { RETRY_REASONS, type RetryReason } from "./retry-policy.js";
 import { RetryBudget, type RetryBudgetSettings } from "./retry-budget.js";
+import { RETRY_REASONS, type RetryReason } from "./retry-policy.js";
 
 export interface HttpRuntimeOptions {
   clock: Clock;

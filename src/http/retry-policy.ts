@@ -289,7 +289,10 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "
  * method; a caller may declare a POST idempotent, e.g. a Batch API call made only of PATCHes with absolute values).
  * `nowMs` is only used to turn an HTTP-date into a wait when the response has no `Date` header.
  */
-export function classifyOutcome(outcome: AttemptOutcome, context: { idempotent: boolean; nowMs: number }): RetryDecision {
+export function classifyOutcome(
+  outcome: AttemptOutcome,
+  context: { idempotent: boolean; nowMs: number },
+): RetryDecision {
   const row = policyRowFor(outcome);
   const blocked = row.action !== "fail" && !context.idempotent && !row.safeToRepeat;
   const retryAfterMs =

@@ -120,7 +120,10 @@ export function seededRandom(seed: number): () => number {
 /** A 32-hex sys_id from a PRNG. */
 export function randomSysId(rng: () => number): string {
   let id = "";
-  for (let i = 0; i < 4; i++) id += Math.floor(rng() * 2 ** 32).toString(16).padStart(8, "0");
+  for (let i = 0; i < 4; i++)
+    id += Math.floor(rng() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   return id;
 }
 

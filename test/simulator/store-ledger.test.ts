@@ -99,11 +99,7 @@ describe("Ledger", () => {
         after: op === "insert" ? { sys_id: sysId } : null,
         changedFields: [],
       });
-    const w = [
-      write("insert", "a", "1", "u1"),
-      write("insert", "b", "2", "u2"),
-      write("delete", "a", "1", "u2"),
-    ];
+    const w = [write("insert", "a", "1", "u1"), write("insert", "b", "2", "u2"), write("delete", "a", "1", "u2")];
     const writes = (filter: Parameters<Ledger["writes"]>[0]) => ledger.writes(filter).map((x) => x.id);
     expect(writes({ table: "a" })).toEqual([w[0], w[2]]);
     expect(writes({ sysId: "2" })).toEqual([w[1]]);

@@ -17,7 +17,10 @@ afterEach(() => store.close());
 function loadTies(): void {
   const stamps = ["2025-01-01 00:00:00", "2025-02-01 00:00:00", "2025-03-01 00:00:00"];
   const rows = Array.from({ length: 30 }, (_, i) =>
-    usageRecord(id((i * 17) % 30), stamps[i % 3] as string, { u_visits: String(29 - i), u_note: i % 2 ? "odd" : "even" }),
+    usageRecord(id((i * 17) % 30), stamps[i % 3] as string, {
+      u_visits: String(29 - i),
+      u_note: i % 2 ? "odd" : "even",
+    }),
   );
   store.bulkLoad(USAGE, rows);
 }
@@ -81,6 +84,26 @@ describe("ordering", () => {
     });
     expect(stats.plan).toBe("scan");
     expect(records.map((r) => r.u_visits)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
+  });
+
+  it("sorts by a dot-walked column through sortValue, numerically when the target column is a number", () => {
+    const vcpus = ["10", "9", "", "100"];
+    const serviceIds = vcpus.map((count) => store.insert("cmdb_ci_service", { u_vcpu_count: count }, alice).sys_id);
+    store.bulkLoad(
+      USAGE,
+      serviceIds.map((service, i) => usageRecord(id(i), "2025-01-01 00:00:00", { u_service: service as string })),
+    );
+    const { records } = store.query(USAGE, {
+      query: fakeQuery({ orderBy: [asc("u_service.u_vcpu_count")] }),
+      offset: 0,
+      limit: 10,
+      withTotal: false,
+      sortValue: (record, field) => {
+        const [reference, column] = field.split(".") as [string, string];
+        return store.get("cmdb_ci_service", record[reference] ?? "")?.[column];
+      },
+    });
+    expect(records.map((r) => r.sys_id)).toEqual([id(2), id(1), id(0), id(3)]);
   });
 
   it("plans index reads only for the indexed first terms", () => {

@@ -110,7 +110,12 @@ describe("RecordStore.update", () => {
     const child = store.insert("cmdb_ci_service_business", { name: "Portal", service_classification: "A" }, alice);
     const result = store.update("cmdb_ci_service", child.sys_id as string, { service_classification: "B" }, bob);
     expect(result?.changedFields).toEqual([]);
-    const direct = store.update("cmdb_ci_service_business", child.sys_id as string, { service_classification: "B" }, bob);
+    const direct = store.update(
+      "cmdb_ci_service_business",
+      child.sys_id as string,
+      { service_classification: "B" },
+      bob,
+    );
     expect(direct?.changedFields).toEqual(["service_classification"]);
   });
 
@@ -131,6 +136,7 @@ describe("RecordStore.get / delete and inheritance", () => {
     expect(store.get("cmdb", child.sys_id as string)?.name).toBe("Portal");
     expect(store.get("cmdb_ci_service_business", parent.sys_id as string)).toBeUndefined();
     expect(store.get("u_digital_service_usage", child.sys_id as string)).toBeUndefined();
+    expect(store.get("no_such_table", child.sys_id as string)).toBeUndefined();
     const names = (table: string) =>
       store
         .query(table, { query: fakeQuery(), offset: 0, limit: 10, withTotal: false })
@@ -208,7 +214,15 @@ describe("RecordStore.bulkLoad, truncateAll, sampleSysIds", () => {
     const records = [usageRecord("d".repeat(32), "2025-01-01 00:00:00")];
     store.bulkLoad("u_digital_service_usage", records);
     store.insert("cmdb_ci_service", { name: "Library" }, alice);
-    store.ledger.recordRequest({ at: "x", method: "GET", path: "/", query: "", user: null, status: 200, durationMs: 1 });
+    store.ledger.recordRequest({
+      at: "x",
+      method: "GET",
+      path: "/",
+      query: "",
+      user: null,
+      status: 200,
+      durationMs: 1,
+    });
     store.truncateAll();
     expect(store.count("u_digital_service_usage", fakeQuery())).toBe(0);
     expect(store.count("cmdb", fakeQuery())).toBe(0);

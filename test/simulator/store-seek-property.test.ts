@@ -99,7 +99,10 @@ describe("index/seek path versus full scan", () => {
       seekPlans.add(fast.stats.plan);
       expect(slow.stats.plan).toBe("scan");
       const context = JSON.stringify({ i, table, orderBy: query.orderBy, offset, limit });
-      expect(fast.records.map((r) => r.sys_id), context).toEqual(slow.records.map((r) => r.sys_id));
+      expect(
+        fast.records.map((r) => r.sys_id),
+        context,
+      ).toEqual(slow.records.map((r) => r.sys_id));
       expect(fast.total, context).toEqual(slow.total);
     }
     // The run really exercised every path.

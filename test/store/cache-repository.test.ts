@@ -51,7 +51,10 @@ describe("CacheRepository", () => {
     expect([...cache.listServices({ includeRetired: false })]).toHaveLength(1);
     expect(cache.getCursor("services")).toEqual(result.cursor);
     expect(result.cursor).toEqual(cursorAt("2025-01-01 00:00:02", rows[1]?.service.sysId ?? ""));
-    expect(cache.counts()).toEqual({ services: { live: 2, retired: 1, tombstoned: 0 }, usage: { live: 0, tombstoned: 0 } });
+    expect(cache.counts()).toEqual({
+      services: { live: 2, retired: 1, tombstoned: 0 },
+      usage: { live: 0, tombstoned: 0 },
+    });
   });
 
   it("returns the empty cursor before the first commit", () => {
@@ -136,7 +139,9 @@ describe("CacheRepository", () => {
     const lookback = commitServices([serviceRow(2)], cursorAt("2025-01-01 09:58:00", "c"));
     expect(lookback.cursor).toEqual(ahead);
     // Same instant, later sys_id: forward (tie-break).
-    expect(commitServices([], cursorAt("2025-01-01 10:00:00", "c")).cursor).toEqual(cursorAt("2025-01-01 10:00:00", "c"));
+    expect(commitServices([], cursorAt("2025-01-01 10:00:00", "c")).cursor).toEqual(
+      cursorAt("2025-01-01 10:00:00", "c"),
+    );
     cache.setCursor(cursorAt("2025-01-01 00:00:00", ""), token, T0);
     expect(cache.getCursor("services")).toEqual(cursorAt("2025-01-01 00:00:00", ""));
     cache.commitPage("usage", {
@@ -228,7 +233,10 @@ describe("CacheRepository", () => {
       nowMs: T0 + 11_000,
     });
     expect(resolved.resolved).toBe(1);
-    expect(quarantine.counts()).toEqual([{ stream: "services", reason: "sys_id: missing", open: 1, resolved: 0 }, { stream: "services", reason: "name: required", open: 0, resolved: 1 }]);
+    expect(quarantine.counts()).toEqual([
+      { stream: "services", reason: "sys_id: missing", open: 1, resolved: 0 },
+      { stream: "services", reason: "name: required", open: 0, resolved: 1 },
+    ]);
   });
 
   it("tombstones records that disappeared, never deletes them, and restores one that comes back", () => {
@@ -269,7 +277,7 @@ describe("CacheRepository", () => {
   it("contentHash uses the dev instance's /_sim/hash format: rows by sys_id, JSON array of fields, newline", () => {
     const alpha = { ...serviceRow(1), raw: { sys_id: "0a", name: "Alpha", u_vcpu_count: "4", extra: "x" } };
     alpha.service = { ...alpha.service, sysId: "0a" };
-    const beta = { ...serviceRow(2), raw: { sys_id: "0b", name: "Bêta \"quoted\"" } };
+    const beta = { ...serviceRow(2), raw: { sys_id: "0b", name: 'Bêta "quoted"' } };
     beta.service = { ...beta.service, sysId: "0b" };
     const gone = { ...serviceRow(3), raw: { sys_id: "0c", name: "Gone", u_vcpu_count: "1" } };
     gone.service = { ...gone.service, sysId: "0c" };
@@ -277,9 +285,7 @@ describe("CacheRepository", () => {
     cache.tombstone("services", ["0c"], token, T0);
 
     const fields = ["sys_id", "name", "u_vcpu_count"];
-    const expected = createHash("sha256")
-      .update('["0a","Alpha","4"]\n["0b","Bêta \\"quoted\\"",""]\n')
-      .digest("hex");
+    const expected = createHash("sha256").update('["0a","Alpha","4"]\n["0b","Bêta \\"quoted\\"",""]\n').digest("hex");
     expect(cache.contentHash("services", fields)).toEqual({ stream: "services", count: 2, sha256: expected, fields });
     expect(cache.contentHash("usage", fields)).toEqual({
       stream: "usage",

@@ -9,7 +9,8 @@ import { ExitCode } from "../exit-codes.js";
 
 function int(name: string, min: number) {
   return (raw: string): number => {
-    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    if (!/^\d+$/.test(raw) || Number(raw) < min)
+      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
     return Number(raw);
   };
 }
@@ -61,7 +62,12 @@ export function registerSimulator(program: Command): void {
     .option("--max-concurrent <n>", "integration semaphore size", int("--max-concurrent", 1), 4)
     .option("--latency-ms <ms>", "fixed latency added to every API request", int("--latency-ms", 0))
     .option("--token-lifetime <s>", "OAuth access token lifetime in seconds", int("--token-lifetime", 1), 1800)
-    .option("--omit-column <name>", "leave an owned column undefined (repeatable)", (v: string, p: string[]) => [...p, v], [])
+    .option(
+      "--omit-column <name>",
+      "leave an owned column undefined (repeatable)",
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
     .option("--fault <spec>", "inject a fault, e.g. error:503=0.1, truncate=0.05 (repeatable)", collectFault, [])
     .option("--json", "print one JSON line with url and credentials once listening")
     .action(async (flags: SimulatorFlags) => {

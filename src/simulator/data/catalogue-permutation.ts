@@ -4,6 +4,9 @@
 // Finite Domains", 2002). Service i's combination depends only on (seed, i), so names are unique and the first
 // services of a large catalogue are those of a small one. Past the number of combinations, a new cycle starts
 // with another permutation and the names get a " – lot N" suffix, which keeps them unique.
+
+import { COMMUNES } from "./communes.js";
+import { SeededRandom } from "./seeded-random.js";
 import {
   type ChannelKey,
   DOMAINS,
@@ -12,8 +15,6 @@ import {
   METROPOLE_VARIANTS,
   type ServiceKind,
 } from "./service-catalogue.js";
-import { COMMUNES } from "./communes.js";
-import { SeededRandom } from "./seeded-random.js";
 import { StreamTag } from "./stream-key.js";
 
 export interface CatalogueCombination {
@@ -136,5 +137,12 @@ function decode(index: number, cycle: number): CatalogueCombination {
     return { domain: slot.domain, kind: slot.kind, channel, communeIndex: scope, variant: "", cycle };
   }
   const variants = slot.kind.scope === "internal" ? INTERNAL_VARIANTS : METROPOLE_VARIANTS;
-  return { domain: slot.domain, kind: slot.kind, channel, communeIndex: undefined, variant: variants[scope] ?? "", cycle };
+  return {
+    domain: slot.domain,
+    kind: slot.kind,
+    channel,
+    communeIndex: undefined,
+    variant: variants[scope] ?? "",
+    cycle,
+  };
 }

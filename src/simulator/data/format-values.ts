@@ -11,7 +11,12 @@ export function formatInteger(value: number): string {
 
 export function formatDecimal(value: number, scale: number): string {
   const fixed = value.toFixed(scale); // never exponent notation for |value| < 1e21
-  const trimmed = scale > 0 ? fixed.replace(/\.?0+$/, "") : fixed;
+  let end = fixed.length;
+  if (scale > 0) {
+    while (fixed.charCodeAt(end - 1) === 48 /* 0 */) end -= 1;
+    if (fixed.charCodeAt(end - 1) === 46 /* . */) end -= 1;
+  }
+  const trimmed = end === fixed.length ? fixed : fixed.slice(0, end);
   return trimmed === "-0" ? "0" : trimmed;
 }
 

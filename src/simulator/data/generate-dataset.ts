@@ -7,8 +7,8 @@
 //   1,600 services of a 100,000-service dataset are byte-identical to a 1,600-service dataset, and so are their
 //   usage rows (same sys_ids, values and timestamps: a period's import bursts are assigned in service order).
 //   Users and groups are a fixed directory (400 users, 30 groups) whatever the size.
-// - STREAMING: each table is a lazy, re-iterable sequence; nothing holds all services or all usage rows. The
-//   only state is the directory (430 records) and the shared-host pool (24 entries).
+// - STREAMING: each table is a generator function (call it again for another pass); nothing holds all services
+//   or all usage rows. The only state is the directory (430 records) and the shared-host pool (24 entries).
 // - DATED BEFORE THE ANCHOR: every sys_created_on / sys_updated_on is strictly before the first instant (UTC)
 //   of `anchorMonth`; usage covers the `months` complete months before it.
 import type { SimRecord } from "../schema/types.js";
@@ -30,30 +30,29 @@ export interface DatasetOptions {
   anchorMonth: string;
 }
 
-/** The reference user's size (DESIGN.md): ~1,600 services, 24 months of usage. */
-export const DEFAULT_DATASET_SIZE = { seed: 1, services: 1600, months: 24 } as const;
+/**
+ * The reference user's size (DESIGN.md): ~1,600 services, 24 months of usage; the anchor month is the caller's
+ * (usually defaultAnchorMonth(now)).
+ */
+export const DEFAULT_DATASET_OPTIONS = { seed: 1, services: 1600, months: 24 } as const;
 
 export interface DatasetTable {
   /** Table the records are inserted into (their `sys_class_name` may be a child class). */
   table: string;
-  records: Iterable<SimRecord>;
+  records: () => Iterable<SimRecord>;
 }
 
+/** Each table is a generator function: every call starts a fresh, lazy pass over the same records. */
 export interface Dataset {
-  users: Iterable<SimRecord>;
-  groups: Iterable<SimRecord>;
+  users: () => Iterable<SimRecord>;
+  groups: () => Iterable<SimRecord>;
   /** Records of class `cmdb_ci_service_business`, to insert into that table (visible from `cmdb_ci_service`). */
-  services: Iterable<SimRecord>;
-  usage: Iterable<SimRecord>;
+  services: () => Iterable<SimRecord>;
+  usage: () => Iterable<SimRecord>;
   /** The four tables in insertion order (referenced records first). */
   tables: readonly DatasetTable[];
   /** The usage periods, oldest first, as stored in `u_period` ("YYYY-MM-01"). */
   periods: readonly string[];
-}
-
-/** An iterable that starts a fresh generator each time it is iterated. */
-function reiterable(start: () => Iterator<SimRecord>): Iterable<SimRecord> {
-  return { [Symbol.iterator]: start };
 }
 
 function checkOptions(options: DatasetOptions): void {
@@ -68,6 +67,7 @@ function checkOptions(options: DatasetOptions): void {
 
 export function generateDataset(options: DatasetOptions): Dataset {
   checkOptions(options);
+  const serviceCount = options.services;
   const ctx = datasetContext(options.seed, options.months, options.anchorMonth);
   let directory: Directory | undefined;
   const getDirectory = (): Directory => {
@@ -76,18 +76,18 @@ export function generateDataset(options: DatasetOptions): Dataset {
   };
   const pool = sharedHostPool(options.seed);
 
-  // Copies, so that a consumer editing a record it was given cannot change what the next iteration yields.
-  const users = reiterable(function* () {
+  // Copies, so that a consumer editing a record it was given cannot change what the next pass yields.
+  function* users(): Generator<SimRecord> {
     for (const record of getDirectory().users) yield { ...record };
-  });
-  const groups = reiterable(function* () {
+  }
+  function* groups(): Generator<SimRecord> {
     for (const record of getDirectory().groups) yield { ...record };
-  });
-  const services = reiterable(function* () {
+  }
+  function* services(): Generator<SimRecord> {
     const dir = getDirectory();
-    for (let i = 0; i < options.services; i++) yield serviceRecord(ctx, dir, pool, i);
-  });
-  const usage = reiterable(() => usageRecords(ctx, options.services));
+    for (let i = 0; i < serviceCount; i++) yield serviceRecord(ctx, dir, pool, i);
+  }
+  const usage = (): Generator<SimRecord> => usageRecords(ctx, serviceCount);
 
   return {
     users,
@@ -103,3 +103,5 @@ export function generateDataset(options: DatasetOptions): Dataset {
     periods: Array.from({ length: options.months }, (_, m) => formatUtcDate(ctx.window.periodStartMs(m))),
   };
 }
+
+export { defaultAnchorMonth } from "./default-anchor-month.js";

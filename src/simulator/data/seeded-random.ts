@@ -11,6 +11,7 @@ export class SeededRandom {
   #b: number;
   #c: number;
   #d: number;
+  #spareNormal: number | undefined = undefined;
 
   private constructor(a: number, b: number, c: number, d: number) {
     this.#a = a | 0;
@@ -75,11 +76,17 @@ export class SeededRandom {
     return last[0];
   }
 
-  /** Standard normal (Box-Muller; one value per call, the second one is dropped for simplicity). */
+  /** Standard normal (Box-Muller: each pair of uniforms gives two values; the second is kept for the next call). */
   normal(): number {
-    const u = 1 - this.float(); // (0, 1]: log(0) is impossible
-    const v = this.float();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.#spareNormal !== undefined) {
+      const spare = this.#spareNormal;
+      this.#spareNormal = undefined;
+      return spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - this.float())); // 1 - float() is in (0, 1]: log(0) is impossible
+    const angle = 2 * Math.PI * this.float();
+    this.#spareNormal = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
   }
 
   /** Log-normal with the given median and sigma of the underlying normal. */

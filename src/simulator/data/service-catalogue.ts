@@ -20,12 +20,42 @@ export interface Channel {
 }
 
 export const CHANNELS: Readonly<Record<ChannelKey, Channel>> = {
-  P: { label: "portail web", mobileShare: 0.55, visitsFactor: 1, transactional: "inherit", phrase: "sur le portail web" },
+  P: {
+    label: "portail web",
+    mobileShare: 0.55,
+    visitsFactor: 1,
+    transactional: "inherit",
+    phrase: "sur le portail web",
+  },
   T: { label: "téléservice", mobileShare: 0.5, visitsFactor: 0.7, transactional: true, phrase: "en téléservice" },
-  M: { label: "appli mobile", mobileShare: 0.88, visitsFactor: 0.8, transactional: "inherit", phrase: "sur l'appli mobile" },
-  A: { label: "API open data", mobileShare: 0.3, visitsFactor: 0.2, transactional: false, phrase: "via l'API open data" },
-  B: { label: "borne", mobileShare: 0.3, visitsFactor: 0.08, transactional: "inherit", phrase: "sur les bornes en libre-service" },
-  O: { label: "back-office", mobileShare: 0.3, visitsFactor: 0.15, transactional: "inherit", phrase: "dans le back-office des agents" },
+  M: {
+    label: "appli mobile",
+    mobileShare: 0.88,
+    visitsFactor: 0.8,
+    transactional: "inherit",
+    phrase: "sur l'appli mobile",
+  },
+  A: {
+    label: "API open data",
+    mobileShare: 0.3,
+    visitsFactor: 0.2,
+    transactional: false,
+    phrase: "via l'API open data",
+  },
+  B: {
+    label: "borne",
+    mobileShare: 0.3,
+    visitsFactor: 0.08,
+    transactional: "inherit",
+    phrase: "sur les bornes en libre-service",
+  },
+  O: {
+    label: "back-office",
+    mobileShare: 0.3,
+    visitsFactor: 0.15,
+    transactional: "inherit",
+    phrase: "dans le back-office des agents",
+  },
 };
 
 /** `commune`: offered by each commune; `metropole`: one service for the whole territory; `internal`: for staff. */
@@ -53,7 +83,14 @@ export interface Domain {
   kinds: readonly ServiceKind[];
 }
 
-type KindRow = [label: string, scope: "c" | "m" | "i", transactional: 0 | 1, medianVisits: number, channels: string, season?: SeasonKey];
+type KindRow = [
+  label: string,
+  scope: "c" | "m" | "i",
+  transactional: 0 | 1,
+  medianVisits: number,
+  channels: string,
+  season?: SeasonKey,
+];
 
 const SCOPES = { c: "commune", m: "metropole", i: "internal" } as const;
 

@@ -54,18 +54,21 @@ export function sharedHostPool(seed: number): SharedHost[] {
   });
 }
 
-const EMPTY: HostingColumns = {
-  u_hosting_mode: "",
-  u_vcpu_count: "",
-  u_ram_gb: "",
-  u_ssd_tb: "",
-  u_hdd_tb: "",
-  u_server_count: "",
-  u_pue: "",
-  u_cpu_utilization: "",
-  u_host_share: "",
-  u_host_country: "",
-};
+/** A fresh record with every hosting column empty (filled by assignment: no spreads on this hot path). */
+function emptyHosting(): HostingColumns {
+  return {
+    u_hosting_mode: "",
+    u_vcpu_count: "",
+    u_ram_gb: "",
+    u_ssd_tb: "",
+    u_hdd_tb: "",
+    u_server_count: "",
+    u_pue: "",
+    u_cpu_utilization: "",
+    u_host_share: "",
+    u_host_country: "",
+  };
+}
 
 export function drawHostingMode(rng: SeededRandom): HostingMode {
   return rng.weighted<HostingMode>([
@@ -77,73 +80,54 @@ export function drawHostingMode(rng: SeededRandom): HostingMode {
 
 /** Values of the hosting columns, formatted at the columns' scales (create-default-schema.ts). */
 export function hostingColumns(rng: SeededRandom, mode: HostingMode, pool: readonly SharedHost[]): HostingColumns {
+  const h = emptyHosting();
+  h.u_hosting_mode = mode;
   const tb = (value: number): string => formatDecimal(value, 3);
   if (mode === "vcpu") {
     const vcpus = rng.pick([1, 2, 2, 2, 4, 4, 4, 8, 8, 16]);
-    return {
-      ...EMPTY,
-      u_hosting_mode: "vcpu",
-      u_vcpu_count: formatInteger(vcpus),
-      u_ram_gb: rng.chance(0.45) ? formatDecimal(vcpus * rng.pick([2, 4, 4, 8]), 2) : "",
-      u_ssd_tb: rng.chance(0.8) ? tb(Math.exp(rng.between(Math.log(0.01), Math.log(0.5)))) : "",
-      u_hdd_tb: rng.chance(0.1) ? tb(rng.between(0.1, 2)) : "",
-      u_pue: rng.chance(0.2) ? formatDecimal(rng.pick([1.15, 1.2, 1.3, 1.4]), 2) : "",
-      u_cpu_utilization: rng.chance(0.25) ? formatDecimal(rng.between(0.08, 0.6), 2) : "",
-      u_host_country: rng.weighted([
-        ["FRA", 78],
-        ["DEU", 8],
-        ["IRL", 9],
-        ["NLD", 5],
-      ]),
-    };
-  }
-  if (mode === "server") {
+    h.u_vcpu_count = formatInteger(vcpus);
+    if (rng.chance(0.45)) h.u_ram_gb = formatDecimal(vcpus * rng.pick([2, 4, 4, 8]), 2);
+    if (rng.chance(0.8)) h.u_ssd_tb = tb(Math.exp(rng.between(Math.log(0.01), Math.log(0.5))));
+    if (rng.chance(0.1)) h.u_hdd_tb = tb(rng.between(0.1, 2));
+    if (rng.chance(0.2)) h.u_pue = formatDecimal(rng.pick([1.15, 1.2, 1.3, 1.4]), 2);
+    if (rng.chance(0.25)) h.u_cpu_utilization = formatDecimal(rng.between(0.08, 0.6), 2);
+    h.u_host_country = rng.weighted([
+      ["FRA", 78],
+      ["DEU", 8],
+      ["IRL", 9],
+      ["NLD", 5],
+    ]);
+  } else if (mode === "server") {
     const host = rng.chance(0.6) ? rng.pick(pool) : undefined;
-    const ssd = rng.chance(0.5) ? tb(rng.between(0.2, 2)) : "";
-    const hdd = rng.chance(0.3) ? tb(rng.between(0.5, 8)) : "";
+    if (rng.chance(0.5)) h.u_ssd_tb = tb(rng.between(0.2, 2));
+    if (rng.chance(0.3)) h.u_hdd_tb = tb(rng.between(0.5, 8));
+    h.u_host_country = "FRA";
     if (host) {
-      return {
-        ...EMPTY,
-        u_hosting_mode: "server",
-        u_server_count: formatInteger(host.serverCount),
-        u_ssd_tb: ssd,
-        u_hdd_tb: hdd,
-        u_pue: formatDecimal(host.pue, 2),
-        u_cpu_utilization: host.cpuUtilization === undefined ? "" : formatDecimal(host.cpuUtilization, 2),
-        u_host_share: formatDecimal(host.share, 3),
-        u_host_country: "FRA",
-      };
-    }
-    return {
-      ...EMPTY,
-      u_hosting_mode: "server",
-      u_server_count: formatInteger(
+      h.u_server_count = formatInteger(host.serverCount);
+      h.u_pue = formatDecimal(host.pue, 2);
+      if (host.cpuUtilization !== undefined) h.u_cpu_utilization = formatDecimal(host.cpuUtilization, 2);
+      h.u_host_share = formatDecimal(host.share, 3);
+    } else {
+      h.u_server_count = formatInteger(
         rng.weighted([
           [1, 50],
           [2, 30],
           [3, 10],
           [4, 10],
         ]),
-      ),
-      u_ssd_tb: ssd,
-      u_hdd_tb: hdd,
-      u_pue: formatDecimal(rng.chance(0.6) ? DATA_CENTRE_PUE[0] : DATA_CENTRE_PUE[1], 2),
-      u_cpu_utilization: rng.chance(0.4) ? formatDecimal(rng.between(0.05, 0.5), 2) : "",
+      );
+      h.u_pue = formatDecimal(rng.chance(0.6) ? DATA_CENTRE_PUE[0] : DATA_CENTRE_PUE[1], 2);
+      if (rng.chance(0.4)) h.u_cpu_utilization = formatDecimal(rng.between(0.05, 0.5), 2);
       // A dedicated server: the share is usually left empty (the model's default is 1), sometimes declared.
-      u_host_share: rng.chance(0.2) ? "1" : "",
-      u_host_country: "FRA",
-    };
+      if (rng.chance(0.2)) h.u_host_share = "1";
+    }
+  } else if (rng.chance(0.45)) {
+    h.u_host_country = rng.weighted([
+      ["FRA", 70],
+      ["IRL", 12],
+      ["DEU", 8],
+      ["USA", 10],
+    ]);
   }
-  return {
-    ...EMPTY,
-    u_hosting_mode: "unknown",
-    u_host_country: rng.chance(0.45)
-      ? rng.weighted([
-          ["FRA", 70],
-          ["IRL", 12],
-          ["DEU", 8],
-          ["USA", 10],
-        ])
-      : "",
-  };
+  return h;
 }

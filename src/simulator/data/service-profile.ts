@@ -12,6 +12,7 @@ import { COMMUNES } from "./communes.js";
 import type { DatasetContext } from "./dataset-context.js";
 import { deterministicSysId } from "./deterministic-sys-id.js";
 import type { SeasonKey } from "./seasonality.js";
+import { SeededRandom } from "./seeded-random.js";
 import {
   CHANNELS,
   type ChannelKey,
@@ -21,7 +22,6 @@ import {
   type FlagshipService,
   type ServiceKind,
 } from "./service-catalogue.js";
-import { SeededRandom } from "./seeded-random.js";
 import { StreamTag } from "./stream-key.js";
 
 export type Lifecycle = "used" | "underused" | "unused" | "retired" | "noData";
@@ -178,11 +178,7 @@ export function serviceProfile(ctx: DatasetContext, index: number): ServiceProfi
     pageViewsPerVisit: api ? rng.between(1, 1.5) : 1 + 5 * rng.float() ** 2,
     // Page weight 0.5-4 MB, log-uniform; API responses are light.
     pageWeightMb: api ? rng.between(0.02, 0.3) : Math.exp(rng.between(Math.log(0.5), Math.log(4))),
-    sessionMin: api
-      ? rng.between(0.5, 1)
-      : backOffice
-        ? rng.between(5, 15)
-        : clamp(rng.logNormal(3, 0.5), 0.5, 15),
+    sessionMin: api ? rng.between(0.5, 1) : backOffice ? rng.between(5, 15) : clamp(rng.logNormal(3, 0.5), 0.5, 15),
     mobileShare: clamp(channel.mobileShare + 0.05 * rng.normal(), 0.3, 0.9),
     coverage: coverageDraw < 0.85 ? "full" : coverageDraw < 0.92 ? "visitsOnly" : "noDevice",
   };

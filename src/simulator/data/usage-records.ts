@@ -11,8 +11,8 @@ import type { SimRecord } from "../schema/types.js";
 import type { DatasetContext } from "./dataset-context.js";
 import { deterministicSysId } from "./deterministic-sys-id.js";
 import { formatDecimal, formatInteger, formatUtcDate, formatUtcDateTime } from "./format-values.js";
-import { USAGE_IMPORT_AUTHOR } from "./seed-authors.js";
 import { SEASONALITY } from "./seasonality.js";
+import { USAGE_IMPORT_AUTHOR } from "./seed-authors.js";
 import { SeededRandom } from "./seeded-random.js";
 import { type ServiceProfile, serviceProfile } from "./service-profile.js";
 import { StreamTag } from "./stream-key.js";
@@ -24,7 +24,7 @@ export const USAGE_TABLE = "u_digital_service_usage";
 const IMPORT_START_MS = 18 * MS_PER_HOUR;
 const IMPORT_LAST_SECOND = 6 * 3600 - 1;
 
-/** Rows of one analytics correction: an analyst fixes a figure a few days after the import. */
+/** Share of rows an analyst corrects a few days after the import (sys_mod_count 1). */
 const CORRECTION_SHARE = 0.003;
 
 function clamp(value: number, min: number, max: number): number {
@@ -56,7 +56,13 @@ function usageRecord(
   if (visits > 0) {
     const views = Math.round(visits * clamp(profile.pageViewsPerVisit * Math.exp(0.08 * rng.normal()), 1, 8));
     pageViews = formatInteger(views);
-    dataGb = formatDecimal((views * profile.pageWeightMb * Math.exp(0.05 * rng.normal())) / 1000, 3);
+    // Page weight varies a little month to month but stays within 0.5-4 MB (API responses are lighter).
+    const mbPerPage = clamp(
+      profile.pageWeightMb * Math.exp(0.05 * rng.normal()),
+      Math.min(0.5, profile.pageWeightMb),
+      4,
+    );
+    dataGb = formatDecimal((views * mbPerPage) / 1000, 3);
     sessionMin = formatDecimal(clamp(profile.sessionMin * Math.exp(0.1 * rng.normal()), 0.5, 15), 2);
     mobileShare = formatDecimal(clamp(profile.mobileShare + 0.03 * rng.normal(), 0.3, 0.9), 2);
     if (profile.coverage !== "full") {

@@ -90,15 +90,18 @@ export const BUSINES_CRITICALITY = choices(
   ["4 - not critical", "4 - not critical"],
 );
 
-export const HOSTING_MODES = choices(["vcpu", "Virtual machines (vCPU)"], ["server", "Physical servers"], [
-  "unknown",
-  "Unknown (SaaS)",
-]);
+export const HOSTING_MODES = choices(
+  ["vcpu", "Virtual machines (vCPU)"],
+  ["server", "Physical servers"],
+  ["unknown", "Unknown (SaaS)"],
+);
 
-export const USAGE_STATUSES = choices(["used", "Used"], ["underused", "Underused"], ["unused", "Unused"], [
-  "no-data",
-  "No data",
-]);
+export const USAGE_STATUSES = choices(
+  ["used", "Used"],
+  ["underused", "Underused"],
+  ["unused", "Unused"],
+  ["no-data", "No data"],
+);
 
 function tableDefs(): TableDef[] {
   return [

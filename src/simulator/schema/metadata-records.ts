@@ -5,8 +5,13 @@
 //   An inherited column has no row on the child: a client finds it by walking `super_class` (§0 fact 21).
 // Sys_ids are an MD5 of the table/column name, so they are stable across restarts and seeds.
 import { createHash } from "node:crypto";
-import type { SchemaRegistry } from "./schema-registry.js";
-import type { FieldDef, FieldType, SimRecord } from "./types.js";
+import type { FieldDef, FieldType, SimRecord, TableDef } from "./types.js";
+
+/** What the metadata needs from a schema (SchemaRegistry has it): every table with the columns it defines. */
+export interface SchemaTables {
+  tableNames(): string[];
+  table(name: string): TableDef | undefined;
+}
 
 export interface MetadataRecords {
   sysDbObject: SimRecord[];
@@ -85,7 +90,7 @@ export function dictionaryRecord(
 }
 
 /** Every `sys_db_object` and `sys_dictionary` record of the schema, tables in registry order. */
-export function metadataRecords(schema: SchemaRegistry, createdOn: string): MetadataRecords {
+export function metadataRecords(schema: SchemaTables, createdOn: string): MetadataRecords {
   const sysDbObject: SimRecord[] = [];
   const sysDictionary: SimRecord[] = [];
   for (const name of schema.tableNames()) {

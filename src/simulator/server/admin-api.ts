@@ -155,6 +155,9 @@ export async function handleAdmin(
       sim.auth.expireAllTokens();
       return jsonResponse(200, { result: "expired" });
     default:
-      return jsonResponse(404, { error: { message: `No admin endpoint ${method} /_sim/${rest}`, detail: null }, status: "failure" });
+      return jsonResponse(404, {
+        error: { message: `No admin endpoint ${method} /_sim/${rest}`, detail: null },
+        status: "failure",
+      });
   }
 }

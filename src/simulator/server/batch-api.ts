@@ -37,12 +37,16 @@ export const BATCH_QUOTA_MS = 30_000;
 export type Dispatch = (req: SimRequest) => Promise<SimResponse>;
 
 export async function handleBatch(req: SimRequest, dispatch: Dispatch, nowMs: () => number): Promise<SimResponse> {
-  if (req.method !== "POST") return jsonResponse(405, { error: { message: "Method not Supported", detail: null }, status: "failure" });
+  if (req.method !== "POST")
+    return jsonResponse(405, { error: { message: "Method not Supported", detail: null }, status: "failure" });
   let parsed: z.infer<typeof BatchRequest>;
   try {
     parsed = BatchRequest.parse(JSON.parse(req.body));
   } catch {
-    return jsonResponse(400, { error: { message: "Exception while reading request", detail: "The payload is not valid JSON." }, status: "failure" });
+    return jsonResponse(400, {
+      error: { message: "Exception while reading request", detail: "The payload is not valid JSON." },
+      status: "failure",
+    });
   }
   const started = nowMs();
   const serviced: unknown[] = [];

@@ -13,7 +13,9 @@ import type { FaultSettingsInput } from "../faults/fault-settings.js";
 import { HIBERNATING_INSTANCE_HTML, HTML_CONTENT_TYPE } from "../faults/hibernating-instance-html.js";
 import { RateLimiter } from "../limits/rate-limiter.js";
 import { SEMAPHORE_REJECTED_BODY, Semaphore } from "../limits/semaphore.js";
-import { Ledger } from "../store/ledger.js";
+import { createDefaultSchema } from "../schema/create-default-schema.js";
+import type { SchemaRegistry } from "../schema/schema-registry.js";
+import type { Ledger } from "../store/ledger.js";
 import { RecordStore } from "../store/record-store.js";
 import { handleAdmin } from "./admin-api.js";
 import { handleAggregate } from "./aggregate-api.js";
@@ -43,7 +45,6 @@ export class DevInstance {
   readonly options: ResolvedDevInstanceOptions;
   readonly credentials: DevInstanceCredentials;
   readonly ctx: InstanceContext;
-  readonly ledger: Ledger;
   readonly auth: AuthService;
   readonly faults: FaultInjector;
   rateLimiter: RateLimiter;
@@ -58,7 +59,12 @@ export class DevInstance {
   private readonly anchorMonth: string;
   private loaded: LoadedCounts = {};
 
-  private constructor(options: ResolvedDevInstanceOptions, server: Server, store: RecordStore, clock: Clock) {
+  private constructor(
+    options: ResolvedDevInstanceOptions,
+    server: Server,
+    store: RecordStore<SchemaRegistry>,
+    clock: Clock,
+  ) {
     this.options = options;
     this.server = server;
     this.anchorMonth = options.anchorMonth ?? new Date(clock.nowMs()).toISOString().slice(0, 7);
@@ -72,7 +78,6 @@ export class DevInstance {
       settings: defaultInstanceSettings(),
       now: () => new Date(clock.nowMs() + this.clockOffsetS * 1000),
     };
-    this.ledger = new Ledger(store);
     const instanceClock: Clock = { nowMs: () => clock.nowMs() + this.clockOffsetS * 1000 };
     this.auth = new AuthService({
       users: [{ username: options.username, password, roles: ["admin", "rest_api_explorer"] }],
@@ -96,7 +101,7 @@ export class DevInstance {
   static async start(input: DevInstanceOptions = {}, clock: Clock = { nowMs: () => Date.now() }): Promise<DevInstance> {
     const options = DevInstanceOptions.parse(input);
     const server = createServer();
-    const store = RecordStore.open({ path: options.storePath, omitColumns: options.omitColumns });
+    const store = DevInstance.openStore(options);
     const instance = new DevInstance(options, server, store, clock);
     instance.reload();
     server.on("connection", (socket) => {
@@ -107,7 +112,12 @@ export class DevInstance {
       instance.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { "Content-Type": JSON_CONTENT_TYPE });
-          res.end(JSON.stringify({ error: { message: "Exception while executing request: null", detail: String(err) }, status: "failure" }));
+          res.end(
+            JSON.stringify({
+              error: { message: "Exception while executing request: null", detail: String(err) },
+              status: "failure",
+            }),
+          );
         } else res.destroy();
       });
     });
@@ -125,8 +135,22 @@ export class DevInstance {
     return this.credentials.url;
   }
 
-  get store(): RecordStore {
+  get store(): RecordStore<SchemaRegistry> {
     return this.ctx.store;
+  }
+
+  /** Every request and write the instance received; lives in the store's SQLite file. */
+  get ledger(): Ledger {
+    return this.ctx.store.ledger;
+  }
+
+  private static openStore(options: ResolvedDevInstanceOptions): RecordStore<SchemaRegistry> {
+    const store = RecordStore.open({
+      schema: createDefaultSchema({ omitColumns: options.omitColumns }),
+      ...(options.storePath ? { path: options.storePath } : {}),
+    });
+    store.truncateAll(); // a reused --store-path file starts from the seeded state too
+    return store;
   }
 
   get months(): string {
@@ -136,7 +160,11 @@ export class DevInstance {
   /** (Re)loads the seeded dataset: the same seed, size and anchor always give the same records. */
   reload(): void {
     const { seed, services, months } = this.options;
-    this.loaded = loadDataset(this.ctx.store, { seed, services, months, anchorMonth: this.anchorMonth }, this.options.username);
+    this.loaded = loadDataset(
+      this.ctx.store,
+      { seed, services, months, anchorMonth: this.anchorMonth },
+      this.options.username,
+    );
   }
 
   /** What is loaded, for `/_sim/info` and the CLI banner; never the credentials. */
@@ -159,7 +187,10 @@ export class DevInstance {
 
   /** Back to the seeded state: data, schema, ledger, faults, settings and tokens. */
   reset(): void {
-    this.ctx.store.reset({ omitColumns: this.options.omitColumns });
+    // A fresh schema too: columns created through sys_dictionary disappear, as they would on a re-cloned instance.
+    this.ctx.store.close();
+    this.ctx.store = DevInstance.openStore(this.options);
+    this.ctx.schema = this.ctx.store.schema;
     this.ctx.settings = defaultInstanceSettings();
     this.faults.update({});
     this.clockOffsetS = 0;
@@ -275,7 +306,8 @@ export class DevInstance {
     const fault: FaultDecision = this.faults.decide({ method, table, kind, list: isList });
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
 
-    const faultName = (name: string) => this.recordRequest(method, url, auth.user, { status: 0, headers: {}, rowCount: 0, writes: [] }, started, name);
+    const faultName = (name: string) =>
+      this.recordRequest(method, url, auth.user, { status: 0, headers: {}, rowCount: 0, writes: [] }, started, name);
     if (fault.error) {
       const response: SimResponse = {
         status: fault.error.status,
@@ -343,7 +375,10 @@ export class DevInstance {
     let faultLabel: string | null = null;
     if (fault.truncate && response.listRows && response.status === 200) {
       const keep = truncateKeepCount(response.listRows.length, fault.truncate.keepFraction);
-      response = { ...response, body: buildTruncatedBody(response.listRows.slice(0, keep).map((r) => JSON.stringify(r))) };
+      response = {
+        ...response,
+        body: buildTruncatedBody(response.listRows.slice(0, keep).map((r) => JSON.stringify(r))),
+      };
       faultLabel = "truncate";
     }
     if (fault.aclShort) faultLabel = "acl-short";

@@ -25,11 +25,17 @@ export function checkNewColumn(ctx: InstanceContext, req: SimRequest, values: Si
   const element = values.element ?? "";
   const type = values.internal_type ?? "string";
   if (!ctx.schema.hasTable(table)) {
-    return jsonResponse(400, { error: { message: "Operation Failed", detail: `Table ${table} does not exist` }, status: "failure" });
+    return jsonResponse(400, {
+      error: { message: "Operation Failed", detail: `Table ${table} does not exist` },
+      status: "failure",
+    });
   }
   if (!/^[a-z][a-z0-9_]*$/.test(element) || !CREATABLE_TYPES.has(type)) {
     return jsonResponse(400, {
-      error: { message: "Operation Failed", detail: `Invalid column definition: element "${element}", internal_type "${type}"` },
+      error: {
+        message: "Operation Failed",
+        detail: `Invalid column definition: element "${element}", internal_type "${type}"`,
+      },
       status: "failure",
     });
   }
@@ -53,4 +59,5 @@ export function registerNewColumn(ctx: InstanceContext, row: SimRecord): void {
     ...(row.scale && Number.isFinite(scale) ? { scale } : {}),
     ...(row.reference ? { reference: row.reference } : {}),
   });
+  ctx.store.schemaChanged();
 }

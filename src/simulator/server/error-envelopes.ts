@@ -43,4 +43,5 @@ export const invalidJsonBody = (): ErrorEnvelope =>
 export const unsupportedContentType = (): ErrorEnvelope =>
   envelope("Invalid request", "Content-Type must be application/json for this operation");
 
-export const methodNotAllowed = (): ErrorEnvelope => envelope("Method not Supported", "Requested method is not supported");
+export const methodNotAllowed = (): ErrorEnvelope =>
+  envelope("Method not Supported", "Requested method is not supported");

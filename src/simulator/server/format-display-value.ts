@@ -26,7 +26,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 export function utcToZone(utc: string, timeZone: string): string {
   const t = Date.parse(`${utc.replace(" ", "T")}Z`);
   if (Number.isNaN(t)) return utc;
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(new Date(t))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 

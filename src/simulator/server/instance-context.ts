@@ -19,7 +19,7 @@ export const defaultInstanceSettings = (): InstanceSettings => ({
 
 export interface InstanceContext {
   schema: SchemaRegistry;
-  store: RecordStore;
+  store: RecordStore<SchemaRegistry>;
   settings: InstanceSettings;
   /** The instance's clock (real time plus any injected offset). */
   now(): Date;

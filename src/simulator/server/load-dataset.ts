@@ -3,6 +3,7 @@
 // never sit in the heap at once.
 import { generateDataset } from "../data/generate-dataset.js";
 import { metadataRecords } from "../schema/metadata-records.js";
+import type { SchemaRegistry } from "../schema/schema-registry.js";
 import type { RecordStore } from "../store/record-store.js";
 
 export interface DatasetOptions {
@@ -22,7 +23,11 @@ function setupTime(anchorMonth: string, yearsBack: number): string {
   return `${y - yearsBack}-${String(m).padStart(2, "0")}-01 08:00:00`;
 }
 
-export function loadDataset(store: RecordStore, options: DatasetOptions, integrationUser: string): LoadedCounts {
+export function loadDataset(
+  store: RecordStore<SchemaRegistry>,
+  options: DatasetOptions,
+  integrationUser: string,
+): LoadedCounts {
   const counts: LoadedCounts = {};
   const created = setupTime(options.anchorMonth, 5);
   const meta = metadataRecords(store.schema, created);

@@ -7,7 +7,12 @@ import type { WriteEvent } from "./sim-request.js";
 /** The user the injected edits are made as, so a test can tell them apart in the ledger. */
 export const MUTATION_USER = "fault.injector";
 
-export function mutateBetweenPages(ctx: InstanceContext, table: string, count: number, rng: () => number): WriteEvent[] {
+export function mutateBetweenPages(
+  ctx: InstanceContext,
+  table: string,
+  count: number,
+  rng: () => number,
+): WriteEvent[] {
   const writes: WriteEvent[] = [];
   for (const sysId of ctx.store.sampleSysIds(table, count, rng)) {
     const current = ctx.store.get(table, sysId);

@@ -20,10 +20,7 @@ export interface SerializeOptions {
   lookup(table: string, sysId: string): SimRecord | undefined;
 }
 
-export type SerializedValue =
-  | string
-  | null
-  | { link?: string; value?: string; display_value?: string | null };
+export type SerializedValue = string | null | { link?: string; value?: string; display_value?: string | null };
 
 interface Resolved {
   field: FieldDef;

@@ -1,16 +1,17 @@
 // Table API: list/get/post/put/patch/delete on `/api/now[/v1|/v2]/table/{table}[/{sys_id}]`
 // (shared/reference/servicenow-api.md §1). Status codes, envelopes and headers follow §1.1-§1.5.
+
+import { applyAclShort } from "../faults/apply-acl-short.js";
 import { compileQuery } from "../query/compile-query.js";
 import { parseEncodedQuery } from "../query/parse-encoded-query.js";
-import { applyAclShort } from "../faults/apply-acl-short.js";
 import type { SimRecord } from "../schema/types.js";
+import { checkNewColumn, registerNewColumn } from "./dictionary-columns.js";
 import * as errors from "./error-envelopes.js";
 import { glideDateTime, type InstanceContext } from "./instance-context.js";
 import { linkHeader } from "./link-header.js";
 import { parseTableParams, type TableParams } from "./parse-table-params.js";
 import { queryContextFor, referenceDisplay } from "./query-context-for.js";
 import { serializeRecord } from "./serialize-record.js";
-import { checkNewColumn, registerNewColumn } from "./dictionary-columns.js";
 import { jsonResponse, type SimRequest, type SimResponse, type WriteEvent } from "./sim-request.js";
 
 export interface TableRoute {
@@ -87,7 +88,8 @@ type BodyResult = { ok: true; values: SimRecord } | { ok: false; response: SimRe
 /** Parses a write body; §1.1: "only the first record is processed, the rest are ignored". */
 function readBody(req: SimRequest): BodyResult {
   const type = req.headers["content-type"] ?? "";
-  if (!/^application\/json\b/i.test(type)) return { ok: false, response: jsonResponse(400, errors.unsupportedContentType()) };
+  if (!/^application\/json\b/i.test(type))
+    return { ok: false, response: jsonResponse(400, errors.unsupportedContentType()) };
   let parsed: unknown;
   try {
     parsed = req.body.trim() === "" ? {} : JSON.parse(req.body);
@@ -157,7 +159,15 @@ function insert(ctx: InstanceContext, req: SimRequest, route: TableRoute): SimRe
   const after = ctx.store.insert(route.table, values, { user: req.user.name, now: glideDateTime(ctx.now()) });
   if (route.table === "sys_dictionary") registerNewColumn(ctx, after);
   const writes: WriteEvent[] = [
-    { op: "insert", table: route.table, sysId: after.sys_id ?? "", user: req.user.name, before: null, after, changedFields: Object.keys(values) },
+    {
+      op: "insert",
+      table: route.table,
+      sysId: after.sys_id ?? "",
+      user: req.user.name,
+      before: null,
+      after,
+      changedFields: Object.keys(values),
+    },
   ];
   const location = `${apiBase(req, route.version)}/table/${route.table}/${after.sys_id}`;
   return writeResponse(ctx, req, route, 201, after, writes, { Location: location });
@@ -173,7 +183,15 @@ function update(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId:
   const result = ctx.store.update(route.table, sysId, values, { user: req.user.name, now: glideDateTime(ctx.now()) });
   if (!result) return jsonResponse(404, errors.noRecordFound());
   const writes: WriteEvent[] = [
-    { op: "update", table: route.table, sysId, user: req.user.name, before: result.before, after: result.after, changedFields: result.changedFields },
+    {
+      op: "update",
+      table: route.table,
+      sysId,
+      user: req.user.name,
+      before: result.before,
+      after: result.after,
+      changedFields: result.changedFields,
+    },
   ];
   return writeResponse(ctx, req, route, 200, result.after, writes);
 }

@@ -78,7 +78,9 @@ export class FamilyTable {
    */
   dropIndexes(): void {
     const t = this.sqlName;
-    this.db.exec(`DROP INDEX IF EXISTS ${t}_sys_id; DROP INDEX IF EXISTS ${t}_updated_on; DROP INDEX IF EXISTS ${t}_created_on;`);
+    this.db.exec(
+      `DROP INDEX IF EXISTS ${t}_sys_id; DROP INDEX IF EXISTS ${t}_updated_on; DROP INDEX IF EXISTS ${t}_created_on;`,
+    );
   }
 
   isEmpty(): boolean {
@@ -132,7 +134,9 @@ export class FamilyTable {
     const from = col === "rid" ? this.sqlName : `${this.sqlName} INDEXED BY ${this.sqlName}_${col}`;
     const order = col === "rid" || col === "sys_id" ? `${col} ${dir}` : `${col} ${dir}, sys_id ${dir}`;
     const sql = `SELECT data FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order}`;
-    return this.statement(sql).pluck().iterate(...params) as IterableIterator<string>;
+    return this.statement(sql)
+      .pluck()
+      .iterate(...params) as IterableIterator<string>;
   }
 
   /** The sys_id of the first row at or after rowid `from` whose class qualifies, or undefined. */

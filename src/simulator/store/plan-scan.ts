@@ -37,10 +37,12 @@ function isIndexed(field: string): field is IndexedField {
  */
 export function planScan(orderBy: readonly OrderTerm[]): ScanPlan {
   const first = orderBy[0];
-  if (first === undefined) return { kind: "index", field: "sys_id", column: "sys_id", descending: false, sortTies: false };
+  if (first === undefined)
+    return { kind: "index", field: "sys_id", column: "sys_id", descending: false, sortTies: false };
   if (!isIndexed(first.field)) return { kind: "scan" };
   const column = INDEXED_FIELDS[first.field];
-  if (first.field === "sys_id") return { kind: "index", field: "sys_id", column, descending: first.descending, sortTies: false };
+  if (first.field === "sys_id")
+    return { kind: "index", field: "sys_id", column, descending: first.descending, sortTies: false };
   // The order wanted among ties: the next term, or the final sys_id-ascending tie-break.
   const next = orderBy.slice(1).find((term) => term.field !== first.field);
   const tiesBySysIdDescending = next === undefined ? false : next.field === "sys_id" ? next.descending : undefined;

@@ -10,7 +10,7 @@ export type RecordComparator = (a: SimRecord, b: SimRecord) => number;
 export function recordComparator(
   orderBy: readonly OrderTerm[],
   kindOf: (field: string) => SortKind,
-  valueOf: (record: SimRecord, field: string) => string,
+  sortValue: (record: SimRecord, field: string) => string,
 ): RecordComparator {
   const terms: Array<{ field: string; sign: number; kind: SortKind }> = [];
   for (const term of orderBy) {
@@ -20,7 +20,7 @@ export function recordComparator(
   }
   return (a, b) => {
     for (const term of terms) {
-      const c = compareValues(valueOf(a, term.field), valueOf(b, term.field), term.kind);
+      const c = compareValues(sortValue(a, term.field), sortValue(b, term.field), term.kind);
       if (c !== 0) return c * term.sign;
     }
     const x = a.sys_id ?? "";
