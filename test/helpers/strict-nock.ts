@@ -36,3 +36,11 @@ export function useStrictNock(): void {
     nock.enableNetConnect();
   });
 }
+
+/**
+ * A socket-level error for `.replyWithError()`. It must be an Error instance: with nock 14.0.17 a plain object
+ * (`{ code: "ECONNRESET" }`, as older nock docs show) never reaches the client, and the request hangs.
+ */
+export function netError(code: string, message = code === "ECONNRESET" ? "socket hang up" : code): Error {
+  return Object.assign(new Error(message), { code });
+}

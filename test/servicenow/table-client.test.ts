@@ -2,7 +2,7 @@ import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { ConnectorError } from "../../src/lib/connector-error.js";
 import { isNotFound, ServiceNowClient, type ServiceNowClientOptions } from "../../src/servicenow/table-client.js";
-import { useStrictNock } from "../helpers/strict-nock.js";
+import { netError, useStrictNock } from "../helpers/strict-nock.js";
 import { FakeClock, T0, until } from "../http/fake-clock.js";
 
 useStrictNock();
@@ -112,7 +112,7 @@ describe("ServiceNowClient.listPage", () => {
   it("retries 5xx, connection resets and semaphore 429s (no headers) with backoff", async () => {
     const clock = new FakeClock();
     nock(INSTANCE).get(TABLE_PATH).query(true).reply(500, { error: { message: "Exception", detail: null } });
-    nock(INSTANCE).get(TABLE_PATH).query(true).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    nock(INSTANCE).get(TABLE_PATH).query(true).replyWithError(netError("ECONNRESET"));
     nock(INSTANCE).get(TABLE_PATH).query(true).reply(429, { error: { message: "Too Many Requests" } });
     nock(INSTANCE).get(TABLE_PATH).query(true).reply(200, PAGE, JSON_HEADERS);
     const client = makeClient({}, clock);
@@ -247,7 +247,7 @@ describe("ServiceNowClient writes and other APIs", () => {
   });
 
   it("reports a PATCH to a deleted record as not-found, and retries a PATCH after a reset (idempotent)", async () => {
-    nock(INSTANCE).patch(`${TABLE_PATH}/${SYS_A}`).query(true).replyWithError({ code: "ECONNRESET" });
+    nock(INSTANCE).patch(`${TABLE_PATH}/${SYS_A}`).query(true).replyWithError(netError("ECONNRESET"));
     nock(INSTANCE).patch(`${TABLE_PATH}/${SYS_A}`).query(true).reply(404, NOT_FOUND, JSON_HEADERS);
     const err = await rejection(makeClient().patchRecord("cmdb_ci_service", SYS_A, { u_x: "1" }));
     expect(isNotFound(err)).toBe(true);
@@ -310,11 +310,11 @@ describe("ServiceNowClient writes and other APIs", () => {
 
   it("retries a batch of PATCHes after a reset, but never a batch that creates (POST) records", async () => {
     const ok = { batch_request_id: "1", serviced_requests: [], unserviced_requests: [] };
-    nock(INSTANCE).post("/api/now/v1/batch").replyWithError({ code: "ECONNRESET" });
+    nock(INSTANCE).post("/api/now/v1/batch").replyWithError(netError("ECONNRESET"));
     nock(INSTANCE).post("/api/now/v1/batch").reply(200, ok);
     await makeClient().batch([{ id: "1", method: "PATCH", url: `${TABLE_PATH}/${SYS_A}`, body: {} }]);
 
-    nock(INSTANCE).post("/api/now/v1/batch").replyWithError({ code: "ECONNRESET" });
+    nock(INSTANCE).post("/api/now/v1/batch").replyWithError(netError("ECONNRESET"));
     const err = await rejection(makeClient().batch([{ id: "1", method: "POST", url: TABLE_PATH, body: { name: "x" } }]));
     expect(err.message).toMatch(/not retried/);
   });

@@ -166,6 +166,8 @@ export function serviceRecord(
     owned_by: owner.sysId,
     managed_by: manager.sysId,
     support_group: directory.groupSysId(supportGroupIndex(rng, profile, hostingMode)),
+    due: "",
+    due_in: "",
     busines_criticality: criticality(rng, profile),
     service_classification: "Business Service",
     u_hosting_mode: hosting.u_hosting_mode,

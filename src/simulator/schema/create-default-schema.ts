@@ -69,6 +69,9 @@ export const OPERATIONAL_STATUS = choices(
   ["6", "Retired"],
 );
 
+/** `cmdb_ci.due_in` (out-of-the-box choices; "" has no label, so it displays as null). */
+const DUE_IN: ChoiceDef[] = choices(["1 Day", "1 Day"], ["1 Week", "1 Week"], ["1 Month", "1 Month"]);
+
 /** `cmdb_ci.install_status` (real values of the out-of-the-box choice list). */
 export const INSTALL_STATUS = choices(
   ["1", "Installed"],
@@ -170,6 +173,10 @@ function tableDefs(): TableDef[] {
         ref("owned_by", "Owned by", "sys_user"),
         ref("managed_by", "Managed by", "sys_user"),
         ref("support_group", "Support group", "sys_user_group"),
+        // Real cmdb_ci columns, empty in the seeded data: an empty `due` displays "UNKNOWN" and an empty `due_in`
+        // (a choice with no label for "") displays JSON null (reference §0 fact 3, §8 fixtures).
+        { element: "due", type: "glide_date_time", label: "Due", emptyDisplayValue: "UNKNOWN" },
+        choice("due_in", "Due in", DUE_IN),
       ],
     },
     {
