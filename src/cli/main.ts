@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The only place that reads argv and sets exit codes (DESIGN.md §1). One file per verb under ./commands/.
 import { Command, CommanderError } from "commander";
+import { registerPull } from "./commands/pull.js";
 import { registerSimulator } from "./commands/simulator.js";
+import { registerStatus } from "./commands/status.js";
 import { ExitCode } from "./exit-codes.js";
 
 const program = new Command()
@@ -10,8 +12,12 @@ const program = new Command()
     "Carbon footprint of digital public services, pulled from and written back to a ServiceNow-compatible ITSM.",
   )
   .version("0.1.0")
+  .option("-c, --config <path>", "config file (default: $EMPREINTE_CONFIG or config/empreinte.example.yaml)")
+  .option("--db <path>", "SQLite cache (default: $EMPREINTE_DB or ./empreinte.db)")
   .exitOverride();
 
+registerPull(program);
+registerStatus(program);
 registerSimulator(program);
 
 try {

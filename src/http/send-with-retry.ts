@@ -56,6 +56,14 @@ export async function sendWithRetry<T>(
       cause: failure,
     });
 
+  const budgetSpent = (failure: AttemptFailure) =>
+    giveUp(
+      "unavailable",
+      failure,
+      `; the run's retry budget is spent (the instance keeps failing), so empreinte stops after the last committed ` +
+        `page. Check the instance's health, then run again.`,
+    );
+
   const onFailedAttempt = async (error: Error, attemptNumber: number, retriesLeft: number, retriesConsumed: number) => {
     // Anything else is a bug or a deliberate stop (config error, rate_limited from the gate): never retried.
     if (!(error instanceof AttemptFailure)) throw error;
@@ -90,7 +98,17 @@ export async function sendWithRetry<T>(
         }
         if (!runtime.budget.tryAcquire("429")) throw budgetSpent(error);
         // The whole host pauses; the replay (like every other request) waits at the gate. Too long → rate_limited.
-        runtime.gate.pauseFor(waitMs, `${request.description}: HTTP 429`);
+        try {
+          runtime.gate.pauseFor(waitMs, `${request.description}: HTTP 429`);
+        } catch (tooLong) {
+          if (!(tooLong instanceof ConnectorError)) throw tooLong;
+          throw new ConnectorError("rate_limited", tooLong.message, {
+            status: error.status,
+            request: error.request ?? request.description,
+            retryAfterMs: waitMs,
+            cause: error,
+          });
+        }
         rateLimitWaits++;
         counters.rateLimitWaits++;
         counters.retriesByReason["429"]++;
@@ -109,14 +127,6 @@ export async function sendWithRetry<T>(
       }
     }
   };
-
-  const budgetSpent = (failure: AttemptFailure) =>
-    giveUp(
-      "unavailable",
-      failure,
-      `; the run's retry budget is spent (the instance keeps failing), so empreinte stops after the last committed ` +
-        `page. Check the instance's health, then run again.`,
-    );
 
   try {
     const result = await pRetry(

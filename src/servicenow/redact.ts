@@ -11,8 +11,3 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   }
   return out;
 }
-
-/** `Authorization: Basic …` / `Bearer …` → scheme kept, credential masked (octokit request-error). */
-export function redactAuthorization(value: string): string {
-  return value.replace(/^(\s*\S+)\s.*$/, `$1 ${REDACTED}`);
-}

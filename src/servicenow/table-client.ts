@@ -58,6 +58,8 @@ export interface ListPage {
   serverDate: string | undefined;
   /** Present when a rate limit rule matched (§3.1). */
   rateLimit: RateLimitInfo | undefined;
+  /** X-Total-Count, when the request asked for a count: rows matching BEFORE ACL filtering (§1.3). */
+  totalCount?: number;
 }
 
 export interface ClientStats {
@@ -107,6 +109,11 @@ function rateLimitInfo(headers: HttpHeaders): RateLimitInfo | undefined {
   return { limitPerHour: int(limit), resetEpochS: int(reset), rule };
 }
 
+function totalCount(headers: HttpHeaders): { totalCount?: number } {
+  const text = headerValue(headers, "x-total-count");
+  return text !== undefined && /^\d+$/.test(text) ? { totalCount: Number(text) } : {};
+}
+
 function serverDate(headers: HttpHeaders): string | undefined {
   const ms = serverDateMs(headers);
   return ms === undefined ? undefined : toGlideDateTime(ms);
@@ -145,6 +152,7 @@ export class ServiceNowClient {
         records: parseEnvelope(ListEnvelope, response, description).result,
         serverDate: serverDate(response.headers),
         rateLimit: rateLimitInfo(response.headers),
+        ...totalCount(response.headers),
       }),
     );
   }

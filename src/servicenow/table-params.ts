@@ -20,6 +20,8 @@ export interface ListParamsInput {
   limit?: number;
   /** Replaces SYSTEM_FIELDS, e.g. `["sys_id"]` for the deletion-reconciliation scan. */
   systemFields?: readonly string[];
+  /** Ask for X-Total-Count (a `select count(*)` on the instance); off by default. */
+  count?: boolean;
 }
 
 /** System fields first, then the mapped fields, each once, every name validated. */
@@ -45,7 +47,7 @@ export function listParams(input: ListParamsInput): Record<string, string> {
     sysparm_limit: String(checkPageSize(input.limit ?? DEFAULT_PAGE_SIZE)),
     sysparm_display_value: "false",
     sysparm_exclude_reference_link: "true",
-    sysparm_no_count: "true",
+    sysparm_no_count: input.count === true ? "false" : "true",
     sysparm_suppress_pagination_header: "true",
   };
 }

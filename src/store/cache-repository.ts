@@ -505,6 +505,20 @@ export class CacheRepository {
     return this.#getMeta.get(key)?.value;
   }
 
+  deleteMeta(key: string): void {
+    this.#db.prepare("DELETE FROM meta WHERE key = ?").run(key);
+  }
+
+  /** Open (unresolved) quarantine rows of a stream: records the instance has that the cache does not hold live. */
+  openQuarantineCount(stream: StreamName): number {
+    const row = this.#db
+      .prepare<[string], { n: number }>(
+        "SELECT COUNT(DISTINCT sys_id) AS n FROM quarantine WHERE stream = ? AND resolved_at IS NULL AND sys_id <> ''",
+      )
+      .get(stream);
+    return row?.n ?? 0;
+  }
+
   setMeta(key: string, value: string): void {
     try {
       this.#setMeta.run(key, value);

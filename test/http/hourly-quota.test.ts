@@ -34,7 +34,11 @@ describe("HourlyQuota", () => {
   it("adopts the announced limit when none is configured, and maps the reset with the server's Date (skew-proof)", () => {
     const quota = new HourlyQuota();
     const localNow = NOW + 15 * 60_000; // 15 min ahead of the instance
-    const headers = { "x-ratelimit-limit": "1", "x-ratelimit-reset": String(NOW / 1000 + 120), date: new Date(NOW).toUTCString() };
+    const headers = {
+      "x-ratelimit-limit": "1",
+      "x-ratelimit-reset": String(NOW / 1000 + 120),
+      date: new Date(NOW).toUTCString(),
+    };
     quota.observe(headers, localNow);
     expect(quota.tryTake(localNow)).toBe(0);
     expect(quota.tryTake(localNow)).toBe(120_000);

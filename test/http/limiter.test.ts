@@ -63,9 +63,12 @@ describe("Limiter", () => {
     expect(await limiter.schedule(async () => "token", { throttle: false })).toBe("token");
     gate.pauseFor(1000, "429");
     let sent = false;
-    const gated = limiter.schedule(async () => {
-      sent = true;
-    }, { throttle: false });
+    const gated = limiter.schedule(
+      async () => {
+        sent = true;
+      },
+      { throttle: false },
+    );
     await until(() => clock.pendingSleeps === 1, "token request at the gate");
     expect(sent).toBe(false);
     clock.advance(1000);

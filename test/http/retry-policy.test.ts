@@ -59,7 +59,12 @@ const EXAMPLES: Expectation[] = [
   { outcome: status(405), action: "fail", kind: "internal", postRetried: false },
   { outcome: status(422), action: "fail", kind: "internal", postRetried: false },
   { outcome: status(501), action: "fail", kind: "unavailable", postRetried: false },
-  { outcome: status(302, { location: "https://sso.example/login" }), action: "fail", kind: "config", postRetried: false },
+  {
+    outcome: status(302, { location: "https://sso.example/login" }),
+    action: "fail",
+    kind: "config",
+    postRetried: false,
+  },
   { outcome: status(101), action: "fail", kind: "internal", postRetried: false },
   { outcome: transport("ECONNREFUSED"), action: "retry", kind: "transient", reason: "network", postRetried: true },
   { outcome: transport("EAI_AGAIN"), action: "retry", kind: "transient", reason: "network", postRetried: true },
@@ -111,7 +116,9 @@ describe("RETRY_POLICY", () => {
   });
 
   it("treats a blank Retry-After as absent (a semaphore 429, backoff)", () => {
-    expect(classifyOutcome(status(429, { "retry-after": "  " }), { idempotent: true, nowMs: NOW }).action).toBe("retry");
+    expect(classifyOutcome(status(429, { "retry-after": "  " }), { idempotent: true, nowMs: NOW }).action).toBe(
+      "retry",
+    );
   });
 
   it("ends with catch-all rows for statuses and transport errors", () => {

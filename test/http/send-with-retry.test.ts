@@ -128,9 +128,23 @@ describe("sendWithRetry", () => {
     const rt = runtime({}, clock);
     const sentAt: Array<[string, number]> = [];
     const a = script([status(429, { "retry-after": "2" }), "a"]);
-    const first = sendWithRetry(GET, (n) => (sentAt.push(["a", clock.nowMs()]), a.attempt(n)), rt);
+    const first = sendWithRetry(
+      GET,
+      (n) => {
+        sentAt.push(["a", clock.nowMs()]);
+        return a.attempt(n);
+      },
+      rt,
+    );
     await until(() => clock.pendingSleeps === 1, "A waiting at the gate");
-    const second = sendWithRetry(GET, async () => (sentAt.push(["b", clock.nowMs()]), "b"), rt);
+    const second = sendWithRetry(
+      GET,
+      async () => {
+        sentAt.push(["b", clock.nowMs()]);
+        return "b";
+      },
+      rt,
+    );
     await until(() => clock.pendingSleeps === 2, "B waiting at the gate too");
     expect(sentAt).toEqual([["a", T0]]); // nothing sent during the pause
     clock.advance(2000);
@@ -145,6 +159,8 @@ describe("sendWithRetry", () => {
     const err = await rejection(sendWithRetry(GET, attempt, rt));
     expect(err.kind).toBe("rate_limited");
     expect(err.retryAfterMs).toBe(3_600_000);
+    expect(err.status).toBe(429);
+    expect(err.message).toMatch(/HTTP 429: wait 3600 s, longer than maxRetryAfterS \(300 s\)/);
     expect(calls).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
     // Any other request to the host stops too rather than sleep an hour.
@@ -177,7 +193,10 @@ describe("sendWithRetry", () => {
 
   it("on a 401 refreshes once and replays once; a second 401 is an auth error", async () => {
     let refreshes = 0;
-    const onUnauthorized = async () => (refreshes++, true);
+    const onUnauthorized = async () => {
+      refreshes++;
+      return true;
+    };
     const ok = script([status(401), "page"]);
     await expect(sendWithRetry(GET, ok.attempt, runtime(), { onUnauthorized })).resolves.toBe("page");
     expect(refreshes).toBe(1);

@@ -60,7 +60,9 @@ describe("keysetQuery (servicenow-api.md §6.1)", () => {
   });
 
   it("parses as two groups with the base in both, ordered by (sys_updated_on, sys_id)", () => {
-    const parsed = parseEncodedQuery(keysetQuery({ base: "active=true", cursor: { updatedOn: T, sysId: S }, since: B }));
+    const parsed = parseEncodedQuery(
+      keysetQuery({ base: "active=true", cursor: { updatedOn: T, sysId: S }, since: B }),
+    );
     expect(parsed.groups).toHaveLength(2);
     for (const group of parsed.groups) expect(JSON.stringify(group)).toContain("active");
     expect(parsed.orderBy).toEqual([
@@ -73,8 +75,12 @@ describe("keysetQuery (servicenow-api.md §6.1)", () => {
     expect(configError(() => keysetQuery({ cursor: undefined, since: "2026-02-28T23:59:59Z" })).message).toMatch(
       /never ISO-8601/,
     );
-    expect(configError(() => keysetQuery({ cursor: { updatedOn: "2026-02-30 00:00:00", sysId: S } })).kind).toBe("data");
-    expect(configError(() => keysetQuery({ cursor: { updatedOn: T, sysId: `${S}^NQactive=false` } })).kind).toBe("data");
+    expect(configError(() => keysetQuery({ cursor: { updatedOn: "2026-02-30 00:00:00", sysId: S } })).kind).toBe(
+      "data",
+    );
+    expect(configError(() => keysetQuery({ cursor: { updatedOn: T, sysId: `${S}^NQactive=false` } })).kind).toBe(
+      "data",
+    );
   });
 
   it("refuses a base filter that would escape its group or reorder the result", () => {

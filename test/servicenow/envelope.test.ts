@@ -11,7 +11,11 @@ import {
 } from "../../src/servicenow/envelope.js";
 
 const JSON_CT = { "content-type": "application/json;charset=UTF-8" };
-const ok = (bodyText: string, headers: Record<string, string> = JSON_CT, status = 200) => ({ status, headers, bodyText });
+const ok = (bodyText: string, headers: Record<string, string> = JSON_CT, status = 200) => ({
+  status,
+  headers,
+  bodyText,
+});
 // servicenow-api.md §1.8, KB0778443: a 200 whose result is cut short and followed by an error.
 const TRUNCATED_200 =
   '{"result":[{"sys_id":"a"},{"sys_id":"b"}],"error":{"detail":"No such column Check logs for error trace or enable ' +
@@ -95,9 +99,9 @@ describe("instanceErrorText", () => {
         '{"error":{"message":"No Record found","detail":"Record doesn\'t exist or ACL restricts the record retrieval"},"status":"failure"}',
       ),
     ).toBe("No Record found — Record doesn't exist or ACL restricts the record retrieval");
-    expect(instanceErrorText('{"error":{"message":"Requested URI does not represent any resource","detail":null}}')).toBe(
-      "Requested URI does not represent any resource",
-    );
+    expect(
+      instanceErrorText('{"error":{"message":"Requested URI does not represent any resource","detail":null}}'),
+    ).toBe("Requested URI does not represent any resource");
     expect(instanceErrorText('{"error_description":"access_denied","error":"server_error"}')).toBe(
       "server_error: access_denied",
     );

@@ -76,6 +76,19 @@ describe("ServiceNowClient.listPage", () => {
     expect(client.stats().http.attempts).toBe(1);
   });
 
+  it("asks for X-Total-Count only when told to, and returns it", async () => {
+    nock(INSTANCE)
+      .get(TABLE_PATH)
+      .query({ ...LIST_QUERY, sysparm_no_count: "false" })
+      .reply(200, PAGE, { ...JSON_HEADERS, "X-Total-Count": "77" });
+    const page = await makeClient().listPage("cmdb_ci_service", {
+      query: "ORDERBYsys_updated_on^ORDERBYsys_id",
+      fields: ["name"],
+      count: true,
+    });
+    expect(page.totalCount).toBe(77);
+  });
+
   it("retries a truncated 200 and accepts the good page (B6 row 5)", async () => {
     const truncated =
       '{"result":[{"sys_id":"aaaa"}],"error":{"message":"Transaction cancelled: maximum execution time exceeded",' +
@@ -111,9 +124,15 @@ describe("ServiceNowClient.listPage", () => {
 
   it("retries 5xx, connection resets and semaphore 429s (no headers) with backoff", async () => {
     const clock = new FakeClock();
-    nock(INSTANCE).get(TABLE_PATH).query(true).reply(500, { error: { message: "Exception", detail: null } });
+    nock(INSTANCE)
+      .get(TABLE_PATH)
+      .query(true)
+      .reply(500, { error: { message: "Exception", detail: null } });
     nock(INSTANCE).get(TABLE_PATH).query(true).replyWithError(netError("ECONNRESET"));
-    nock(INSTANCE).get(TABLE_PATH).query(true).reply(429, { error: { message: "Too Many Requests" } });
+    nock(INSTANCE)
+      .get(TABLE_PATH)
+      .query(true)
+      .reply(429, { error: { message: "Too Many Requests" } });
     nock(INSTANCE).get(TABLE_PATH).query(true).reply(200, PAGE, JSON_HEADERS);
     const client = makeClient({}, clock);
     await expect(list(client)).resolves.toMatchObject({ records: RECORDS });
@@ -122,7 +141,11 @@ describe("ServiceNowClient.listPage", () => {
   });
 
   it.each([
-    [400, { error: { message: "Invalid table cmdb_ci_service", detail: "Table cmdb_ci_service does not exist" } }, "config"],
+    [
+      400,
+      { error: { message: "Invalid table cmdb_ci_service", detail: "Table cmdb_ci_service does not exist" } },
+      "config",
+    ],
     [403, { error: { message: "Insufficient rights to query records", detail: null } }, "permission"],
     [404, NOT_FOUND, "data"],
   ] as const)("does not retry %i", async (code, body, kind) => {
@@ -148,21 +171,22 @@ describe("ServiceNowClient.listPage", () => {
     const clock = new FakeClock({ auto: false });
     const client = makeClient({}, clock);
     const received: Array<[string, number]> = [];
-    const record = (name: string) => () => {
+    const reply = (name: string, answer: nock.ReplyFnResult) => () => {
       received.push([name, clock.nowMs()]);
+      return answer;
     };
     nock(INSTANCE)
       .get(TABLE_PATH)
       .query((q) => q.sysparm_limit === "1")
-      .reply(() => (record("a")(), [429, NOT_FOUND, { "Retry-After": "2", ...JSON_HEADERS }]));
+      .reply(reply("a", [429, NOT_FOUND, { "Retry-After": "2", ...JSON_HEADERS }]));
     nock(INSTANCE)
       .get(TABLE_PATH)
       .query((q) => q.sysparm_limit === "1")
-      .reply(() => (record("a")(), [200, PAGE, JSON_HEADERS]));
+      .reply(reply("a", [200, PAGE, JSON_HEADERS]));
     nock(INSTANCE)
       .get(TABLE_PATH)
       .query((q) => q.sysparm_limit === "2")
-      .reply(() => (record("b")(), [200, PAGE, JSON_HEADERS]));
+      .reply(reply("b", [200, PAGE, JSON_HEADERS]));
     const page = (limit: number) => client.listPage("cmdb_ci_service", { query: "", fields: [], limit });
     const a = page(1);
     await until(() => clock.pendingSleeps === 1, "A waiting for the Retry-After");
@@ -194,7 +218,10 @@ describe("ServiceNowClient.listPage", () => {
       .reply(
         429,
         {
-          error: { message: "Rate limit exceeded", detail: "Rate limit of 100 requests per hour for Table API exceeded" },
+          error: {
+            message: "Rate limit exceeded",
+            detail: "Rate limit of 100 requests per hour for Table API exceeded",
+          },
           status: "failure",
         },
         { "Retry-After": "3600" },
@@ -239,9 +266,14 @@ describe("ServiceNowClient writes and other APIs", () => {
       })
       .reply(200, { result: { sys_id: SYS_A, sys_mod_count: "4", u_co2e_kg_month: "12.5" } }, JSON_HEADERS);
     const client = makeClient();
-    const echo = await client.patchRecord("cmdb_ci_service", SYS_A, { u_co2e_kg_month: "12.5" }, {
-      echoFields: ["u_co2e_kg_month"],
-    });
+    const echo = await client.patchRecord(
+      "cmdb_ci_service",
+      SYS_A,
+      { u_co2e_kg_month: "12.5" },
+      {
+        echoFields: ["u_co2e_kg_month"],
+      },
+    );
     expect(echo).toMatchObject({ sys_mod_count: "4" });
     expect(client.stats().requests.patch).toBe(1);
   });
@@ -266,7 +298,11 @@ describe("ServiceNowClient writes and other APIs", () => {
   it("GETs one record", async () => {
     nock(INSTANCE)
       .get(`${TABLE_PATH}/${SYS_B}`)
-      .query({ sysparm_fields: "sys_id,sys_updated_on,sys_mod_count,name", sysparm_display_value: "false", sysparm_exclude_reference_link: "true" })
+      .query({
+        sysparm_fields: "sys_id,sys_updated_on,sys_mod_count,name",
+        sysparm_display_value: "false",
+        sysparm_exclude_reference_link: "true",
+      })
       .reply(200, { result: RECORDS[1] }, JSON_HEADERS);
     await expect(makeClient().getRecord("cmdb_ci_service", SYS_B, ["name"])).resolves.toEqual(RECORDS[1]);
   });
@@ -282,7 +318,13 @@ describe("ServiceNowClient writes and other APIs", () => {
       .reply(200, {
         batch_request_id: "1",
         serviced_requests: [
-          { id: "p1", status_code: 200, status_text: "OK", body: b64({ result: { sys_id: SYS_A } }), execution_time: 5 },
+          {
+            id: "p1",
+            status_code: 200,
+            status_text: "OK",
+            body: b64({ result: { sys_id: SYS_A } }),
+            execution_time: 5,
+          },
           { id: "p2", status_code: 404, status_text: "Not Found", body: b64(NOT_FOUND), execution_time: 2 },
         ],
         unserviced_requests: ["p3"],
@@ -315,7 +357,9 @@ describe("ServiceNowClient writes and other APIs", () => {
     await makeClient().batch([{ id: "1", method: "PATCH", url: `${TABLE_PATH}/${SYS_A}`, body: {} }]);
 
     nock(INSTANCE).post("/api/now/v1/batch").replyWithError(netError("ECONNRESET"));
-    const err = await rejection(makeClient().batch([{ id: "1", method: "POST", url: TABLE_PATH, body: { name: "x" } }]));
+    const err = await rejection(
+      makeClient().batch([{ id: "1", method: "POST", url: TABLE_PATH, body: { name: "x" } }]),
+    );
     expect(err.message).toMatch(/not retried/);
   });
 

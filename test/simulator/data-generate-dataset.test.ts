@@ -197,7 +197,7 @@ describe("generateDataset: dates", () => {
     expect(new Set(all.usage.map((u) => `${u.u_service}/${u.u_period}`)).size).toBe(all.usage.length);
   });
 
-  it("creates a period's rows on its last day, in the evening, after the service", () => {
+  it("creates a period's rows on its last day, from 02:00, after the service", () => {
     const serviceCreated = new Map(all.services.map((s) => [s.sys_id, s.sys_created_on ?? ""]));
     const wrong = all.usage.filter((u) => {
       const period = new Date(`${u.u_period}T00:00:00Z`);
@@ -205,7 +205,7 @@ describe("generateDataset: dates", () => {
       const created = u.sys_created_on ?? "";
       return (
         created.slice(0, 10) !== lastDay.toISOString().slice(0, 10) ||
-        created.slice(11) < "18:00:00" ||
+        created.slice(11) < "02:00:00" ||
         !((serviceCreated.get(u.u_service) ?? "9999") < created)
       );
     });

@@ -123,6 +123,30 @@ describe("Ledger", () => {
     expect(ledger.recordRequest(request("GET", "/y", 200))).toBeGreaterThan(first);
   });
 
+  it("a successor ledger continues after the ids of its predecessor (continueAfter)", () => {
+    for (let i = 0; i < 3; i++) ledger.recordRequest(request("GET", "/x", 200));
+    ledger.recordWrite({
+      requestId: 1,
+      op: "delete",
+      table: "a",
+      sysId: "1",
+      user: "u",
+      before: {},
+      after: null,
+      changedFields: [],
+    });
+    const last = ledger.lastIds();
+    expect(last).toEqual({ request: 3, write: 1 });
+    const successor = RecordStore.open({ schema: fakeSchema(), path: ":memory:" });
+    try {
+      successor.ledger.continueAfter(last);
+      expect(successor.ledger.recordRequest(request("GET", "/y", 200))).toBe(4);
+      expect(successor.ledger.lastIds()).toEqual({ request: 4, write: 1 });
+    } finally {
+      successor.close();
+    }
+  });
+
   it("records 20,000 writes and reads back a filtered slice", () => {
     const requestId = ledger.recordRequest(request("POST", "/api/now/v1/batch", 200));
     for (let i = 0; i < 20_000; i++) {

@@ -163,12 +163,15 @@ describe("RecordStore.bulkLoad, truncateAll, sampleSysIds", () => {
   it("loads complete records across chunks and returns the count", () => {
     const store = RecordStore.open({ schema: fakeSchema(), path: ":memory:", bulkChunkRows: 7 });
     open.push(store);
-    const records = Array.from({ length: 50 }, (_, i) =>
+    // 200 rows: three full 64-row INSERT batches and a remainder, each batch past the 7-row chunk.
+    const records = Array.from({ length: 200 }, (_, i) =>
       usageRecord(i.toString(16).padStart(32, "0"), "2025-01-01 00:00:00"),
     );
-    expect(store.bulkLoad("u_digital_service_usage", records)).toBe(50);
-    expect(store.get("u_digital_service_usage", records[49]?.sys_id as string)).toEqual(records[49]);
-    expect(store.count("u_digital_service_usage", fakeQuery())).toBe(50);
+    expect(store.bulkLoad("u_digital_service_usage", records)).toBe(200);
+    for (const i of [0, 63, 64, 191, 199]) {
+      expect(store.get("u_digital_service_usage", records[i]?.sys_id as string)).toEqual(records[i]);
+    }
+    expect(store.count("u_digital_service_usage", fakeQuery())).toBe(200);
   });
 
   it("refuses records of a class outside the table's hierarchy and duplicate sys_ids", () => {

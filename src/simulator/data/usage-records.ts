@@ -1,7 +1,9 @@
 // The seeded `u_digital_service_usage` rows, month by month as the analytics import loads them: the row of
-// period P is created on P's last day from 18:00 UTC, in bursts of 40-200 rows sharing one second (1-3 s
-// apart), so that keyset paging on (sys_updated_on, sys_id) meets ties that cross page boundaries
-// (servicenow-api.md §6.1). Rows are produced one at a time; the only state is the current burst.
+// period P is created on P's last day from 02:00 UTC, in bursts of 40-200 rows sharing one second, one burst
+// every 60-120 s, so that keyset paging on (sys_updated_on, sys_id) meets ties that cross page boundaries
+// (servicenow-api.md §6.1), while a 5-minute lookback window holds a few bursts (a few hundred rows), not a whole
+// month: a no-change incremental pull stays one request per table. 100,000 services still fit in the day.
+// Rows are produced one at a time; the only state is the current burst.
 //
 // Values (carbon-model.md §2 inputs): visits follow the service's median × seasonality × growth × noise;
 // page views 1-8 per visit; data = page views × page weight (0.5-4 MB); transactions only for transactional
@@ -20,9 +22,9 @@ import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from "./time-units.js";
 
 export const USAGE_TABLE = "u_digital_service_usage";
 
-/** The import starts at 18:00 on the period's last day and never runs past 23:59:59. */
-const IMPORT_START_MS = 18 * MS_PER_HOUR;
-const IMPORT_LAST_SECOND = 6 * 3600 - 1;
+/** The import starts at 02:00 on the period's last day and never runs past 23:59:59. */
+const IMPORT_START_MS = 2 * MS_PER_HOUR;
+const IMPORT_LAST_SECOND = 22 * 3600 - 1;
 
 /** Share of rows an analyst corrects a few days after the import (sys_mod_count 1). */
 const CORRECTION_SHARE = 0.003;
@@ -127,7 +129,7 @@ export function* usageRecords(ctx: DatasetContext, services: number): Generator<
         burst += 1;
         burstRng = SeededRandom.forStream(ctx.seed, StreamTag.usageBurst, m, burst);
         left = burstRng.int(40, 200);
-        second += burstRng.int(1, 3);
+        second += burstRng.int(60, 120);
       }
       left -= 1;
       yield usageRecord(ctx, profile, m, period, importStartMs + Math.min(second, IMPORT_LAST_SECOND) * MS_PER_SECOND);

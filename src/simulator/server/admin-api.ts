@@ -63,7 +63,8 @@ export async function handleAdmin(
   const key = `${method} ${head}`;
   switch (key) {
     case "GET info":
-      return jsonResponse(200, sim.info());
+      // Wrapped in `result` like every other admin answer (and like POST /_sim/reset, which returns the same object).
+      return jsonResponse(200, { result: sim.info() });
     case "GET ledger": {
       if (tail[0] === "requests") {
         return jsonResponse(200, {

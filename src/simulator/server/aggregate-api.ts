@@ -28,8 +28,9 @@ export function handleAggregate(ctx: InstanceContext, req: SimRequest, table: st
   const max = fieldList(req.params.get("sysparm_max_fields"), ctx, table);
   const stats: Record<string, unknown> = {};
   const result = ctx.store.aggregate(table, compiled, { min, max });
+  // Key order as in the documented response (§5.2): count, max, min.
   if ((req.params.get("sysparm_count") ?? "").toLowerCase() === "true") stats.count = String(result.count);
-  if (min.length > 0) stats.min = result.min;
   if (max.length > 0) stats.max = result.max;
+  if (min.length > 0) stats.min = result.min;
   return jsonResponse(200, { result: { stats } }, { rowCount: 0 });
 }

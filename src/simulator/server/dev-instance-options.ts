@@ -22,6 +22,16 @@ export const DevInstanceOptions = z.object({
   maxConcurrent: z.number().int().min(1).default(4).describe("Integration semaphore: beyond it, 429"),
   omitColumns: z.array(z.string()).default([]).describe("Owned columns to leave undefined (to exercise setup)"),
   storePath: z.string().optional().describe("SQLite file for the records; a temp file by default"),
+  extraUsers: z
+    .array(
+      z.object({
+        username: z.string().min(1),
+        password: z.string().min(1),
+        roles: z.array(z.string()).default([]),
+      }),
+    )
+    .default([])
+    .describe("More Basic-auth users, e.g. a non-admin one to exercise 403s (roles: admin, itil, writer)"),
 });
 export type DevInstanceOptions = z.input<typeof DevInstanceOptions>;
 export type ResolvedDevInstanceOptions = z.output<typeof DevInstanceOptions>;

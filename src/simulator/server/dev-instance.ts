@@ -80,7 +80,10 @@ export class DevInstance {
     };
     const instanceClock: Clock = { nowMs: () => clock.nowMs() + this.clockOffsetS * 1000 };
     this.auth = new AuthService({
-      users: [{ username: options.username, password, roles: ["admin", "rest_api_explorer"] }],
+      users: [
+        { username: options.username, password, roles: ["admin", "rest_api_explorer"] },
+        ...options.extraUsers.map((u) => ({ ...u, roles: [...u.roles] })),
+      ],
       oauthClients: [{ clientId, clientSecret, applicationUser: options.username }],
       accessTokenLifetimeS: options.accessTokenLifetimeS,
       clock: instanceClock,
@@ -163,7 +166,11 @@ export class DevInstance {
     this.loaded = loadDataset(
       this.ctx.store,
       { seed, services, months, anchorMonth: this.anchorMonth },
-      this.options.username,
+      {
+        integrationUser: this.options.username,
+        extraUsers: this.options.extraUsers.map((u) => u.username),
+        timeZone: this.options.userTimeZone,
+      },
     );
   }
 
@@ -188,8 +195,10 @@ export class DevInstance {
   /** Back to the seeded state: data, schema, ledger, faults, settings and tokens. */
   reset(): void {
     // A fresh schema too: columns created through sys_dictionary disappear, as they would on a re-cloned instance.
+    const lastIds = this.ledger.lastIds();
     this.ctx.store.close();
     this.ctx.store = DevInstance.openStore(this.options);
+    this.ledger.continueAfter(lastIds);
     this.ctx.schema = this.ctx.store.schema;
     this.ctx.settings = defaultInstanceSettings();
     this.faults.update({});

@@ -1,6 +1,7 @@
 // Fills the record store with the seeded dataset: table metadata (sys_db_object, sys_dictionary), the integration
 // user, then the generated users, groups, services and usage rows, streamed so that 100,000 services × 24 months
 // never sit in the heap at once.
+import { createHash } from "node:crypto";
 import { generateDataset } from "../data/generate-dataset.js";
 import { metadataRecords } from "../schema/metadata-records.js";
 import type { SchemaRegistry } from "../schema/schema-registry.js";
@@ -23,10 +24,38 @@ function setupTime(anchorMonth: string, yearsBack: number): string {
   return `${y - yearsBack}-${String(m).padStart(2, "0")}-01 08:00:00`;
 }
 
+/** The users that log in (the integration user, then any extra users), as `sys_user` rows. */
+export interface AccountUsers {
+  integrationUser: string;
+  /** Extra Basic-auth users (DevInstanceOptions.extraUsers). */
+  extraUsers?: readonly string[];
+  /** `sys_user.time_zone` of these accounts: the zone display values are rendered in (§0 fact 4). */
+  timeZone: string;
+}
+
+function accountRecord(sysId: string, userName: string, first: string, last: string, created: string, tz: string) {
+  return {
+    sys_id: sysId,
+    sys_class_name: "sys_user",
+    sys_created_on: created,
+    sys_created_by: "admin",
+    sys_updated_on: created,
+    sys_updated_by: "admin",
+    sys_mod_count: "0",
+    user_name: userName,
+    first_name: first,
+    last_name: last,
+    name: `${first} ${last}`.trim(),
+    email: "",
+    active: "true",
+    time_zone: tz,
+  };
+}
+
 export function loadDataset(
   store: RecordStore<SchemaRegistry>,
   options: DatasetOptions,
-  integrationUser: string,
+  accounts: AccountUsers,
 ): LoadedCounts {
   const counts: LoadedCounts = {};
   const created = setupTime(options.anchorMonth, 5);
@@ -35,22 +64,18 @@ export function loadDataset(
   counts.sys_dictionary = store.bulkLoad("sys_dictionary", meta.sysDictionary);
   const data = generateDataset(options);
   counts.sys_user = store.bulkLoad("sys_user", [
-    {
-      sys_id: "e1e1f79cc0a8016401c5a33be04be441",
-      sys_class_name: "sys_user",
-      sys_created_on: created,
-      sys_created_by: "admin",
-      sys_updated_on: created,
-      sys_updated_by: "admin",
-      sys_mod_count: "0",
-      user_name: integrationUser,
-      first_name: "Intégration",
-      last_name: "empreinte",
-      name: "Intégration empreinte",
-      email: "",
-      active: "true",
-      time_zone: "GMT",
-    },
+    accountRecord(
+      "e1e1f79cc0a8016401c5a33be04be441",
+      accounts.integrationUser,
+      "Intégration",
+      "empreinte",
+      created,
+      accounts.timeZone,
+    ),
+    // Extra accounts get a sys_id derived from their name, so a restart gives them the same one.
+    ...(accounts.extraUsers ?? []).map((name) =>
+      accountRecord(createHash("md5").update(`sys_user:${name}`).digest("hex"), name, name, "", created, accounts.timeZone),
+    ),
   ]);
   counts.sys_user += store.bulkLoad("sys_user", data.users());
   counts.sys_user_group = store.bulkLoad("sys_user_group", data.groups());

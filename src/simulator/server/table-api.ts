@@ -43,14 +43,27 @@ function serializerFor(ctx: InstanceContext, req: SimRequest, route: TableRoute,
     });
 }
 
+/** Queries whose meaning moves with the clock (`javascript:gs.daysAgo(1)`, `RELATIVEGT@…`) cannot share a total. */
+const CLOCK_DEPENDENT = /javascript:|RELATIVE[GL][TE]/;
+
 function list(ctx: InstanceContext, req: SimRequest, route: TableRoute): SimResponse {
   const p = parseTableParams(req.params);
-  const compiled = compileQuery(parseEncodedQuery(p.query), queryContextFor(ctx, route.table, req.user.timeZone), {
+  const qctx = queryContextFor(ctx, route.table, req.user.timeZone);
+  const compiled = compileQuery(parseEncodedQuery(p.query), qctx, {
     invalidQueryReturnsNoRows: ctx.settings.invalidQueryReturnsNoRows,
   });
   const page = compiled.returnsNoRows
     ? { records: [] as SimRecord[], total: 0 }
-    : ctx.store.query(route.table, { query: compiled, offset: p.offset, limit: p.limit, withTotal: !p.noCount });
+    : ctx.store.query(route.table, {
+        query: compiled,
+        offset: p.offset,
+        limit: p.limit,
+        withTotal: !p.noCount,
+        // Offset pages of one query reuse its X-Total-Count until the data changes (the store drops it on write).
+        ...(CLOCK_DEPENDENT.test(p.query) ? {} : { cacheKey: p.query }),
+        // ORDERBY on a dot-walk (`ORDERBYowned_by.name`) sorts by the referenced record's value.
+        sortValue: (record, field) => qctx.value(record, field),
+      });
   const total = p.noCount ? undefined : (page.total ?? 0);
   const pageRows = page.records.length;
   const serialize = serializerFor(ctx, req, route, p);
@@ -116,8 +129,13 @@ function toStoredValues(body: Record<string, unknown>): SimRecord {
   return out;
 }
 
-function canWrite(req: SimRequest): boolean {
-  return req.user.roles.includes("admin") || req.user.roles.includes("itil") || req.user.roles.includes("writer");
+/** Dictionary and table definitions: only admins may write them on a real instance. */
+const ADMIN_ONLY_TABLES: ReadonlySet<string> = new Set(["sys_db_object", "sys_dictionary"]);
+
+function canWrite(req: SimRequest, table: string): boolean {
+  if (req.user.roles.includes("admin")) return true;
+  if (ADMIN_ONLY_TABLES.has(table)) return false;
+  return req.user.roles.includes("itil") || req.user.roles.includes("writer");
 }
 
 function deniedField(ctx: InstanceContext, table: string, values: SimRecord): boolean {
@@ -149,7 +167,7 @@ function writeResponse(
 function insert(ctx: InstanceContext, req: SimRequest, route: TableRoute): SimResponse {
   const body = readBody(req);
   if (!body.ok) return body.response;
-  if (!canWrite(req)) return jsonResponse(403, errors.insertDenied());
+  if (!canWrite(req, route.table)) return jsonResponse(403, errors.insertDenied());
   const values = body.values;
   if (route.table === "sys_dictionary") {
     const denied = checkNewColumn(ctx, req, values);
@@ -177,7 +195,7 @@ function update(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId:
   const body = readBody(req);
   if (!body.ok) return body.response;
   if (!ctx.store.get(route.table, sysId)) return jsonResponse(404, errors.noRecordFound());
-  if (!canWrite(req)) return jsonResponse(403, errors.updateDenied());
+  if (!canWrite(req, route.table)) return jsonResponse(403, errors.updateDenied());
   const values = body.values;
   if (deniedField(ctx, route.table, values)) return jsonResponse(403, errors.updateDenied());
   const result = ctx.store.update(route.table, sysId, values, { user: req.user.name, now: glideDateTime(ctx.now()) });
@@ -198,7 +216,7 @@ function update(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId:
 
 function remove(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId: string): SimResponse {
   if (!ctx.store.get(route.table, sysId)) return jsonResponse(404, errors.noRecordFound());
-  if (!canWrite(req)) return jsonResponse(403, errors.deleteDenied());
+  if (!canWrite(req, route.table)) return jsonResponse(403, errors.deleteDenied());
   const before = ctx.store.delete(route.table, sysId);
   if (!before) return jsonResponse(404, errors.noRecordFound());
   return {

@@ -243,6 +243,33 @@ export class Ledger {
     this.db.exec("DELETE FROM ledger_request; DELETE FROM ledger_write;");
   }
 
+  /** The highest ids ever handed out (0 when none), so a successor ledger can continue after them. */
+  lastIds(): { request: number; write: number } {
+    const rows = this.statement(
+      "SELECT name, seq FROM sqlite_sequence WHERE name IN ('ledger_request', 'ledger_write')",
+    ).all() as Array<{ name: string; seq: number }>;
+    const seq = (name: string) => rows.find((r) => r.name === name)?.seq ?? 0;
+    return { request: seq("ledger_request"), write: seq("ledger_write") };
+  }
+
+  /**
+   * Makes the next ids follow `last` (when they would not already). The dev instance's reset swaps in a fresh
+   * SQLite file; without this its ledger ids would restart at 1 and a client polling with sinceId would miss entries.
+   */
+  continueAfter(last: { request: number; write: number }): void {
+    const current = this.lastIds();
+    const set = this.statement("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)");
+    const remove = this.statement("DELETE FROM sqlite_sequence WHERE name = ?");
+    for (const [name, seq] of [
+      ["ledger_request", Math.max(last.request, current.request)],
+      ["ledger_write", Math.max(last.write, current.write)],
+    ] as const) {
+      // sqlite_sequence has no unique constraint on name: delete, then insert.
+      remove.run(name);
+      set.run(name, seq);
+    }
+  }
+
   private select(table: string, where: string[], params: Array<string | number>, limit: number | undefined): unknown[] {
     const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
     const limitClause = limit === undefined ? "" : " LIMIT ?";

@@ -37,16 +37,16 @@ export function openSqliteFile(path?: string): SqliteFile {
   const db = new Database(file);
   // Durability is worthless here: the dev instance is disposable, rebuilt from its seed on every start and on reset.
   // So no fsync (synchronous=OFF) and the rollback journal kept in memory, never written to disk. Not
-  // journal_mode=OFF: without a journal "there is no way for a statement to unwind partially completed operations
-  // following a constraint error … a CREATE UNIQUE INDEX [failing] half-way through … leave[s] behind a corrupt index"
-  // (sqlite.org/pragma.html#pragma_journal_mode), and bulkLoad relies on exactly that failure to detect duplicate
-  // sys_ids; MEMORY measured as fast as OFF. Not WAL: a 1.7 GB load would be written twice (log, then checkpoint).
-  // One connection only, hence the exclusive lock (no lock-file round trips per transaction).
+  // journal_mode=OFF: SQLite's pragma documentation warns that without a journal a statement failing on a constraint
+  // cannot unwind, so a CREATE UNIQUE INDEX that fails half-way leaves a corrupt index, and bulkLoad relies on exactly
+  // that failure to detect duplicate sys_ids. MEMORY measured as fast as OFF. Not WAL: a 1.7 GB load would be
+  // written twice (log, then checkpoint). One connection only, hence the exclusive lock (no lock-file round trips).
   db.pragma("journal_mode = MEMORY");
   db.pragma("synchronous = OFF");
   db.pragma("locking_mode = EXCLUSIVE");
   // 64 MiB page cache: enough for the upper index levels of 2.4M rows while keeping RSS flat.
   db.pragma("cache_size = -65536");
+  // Index builds and sorts spill to temp files rather than RAM, for the same reason.
   db.pragma("temp_store = FILE");
   let disposed = false;
   return {

@@ -4,7 +4,7 @@
 import type { SchemaView, SimRecord } from "../schema/types.js";
 import { compareValues, type SortKind, sortKindOf } from "./compare-values.js";
 import { CountCache } from "./count-cache.js";
-import { FamilyTable, type StreamOptions } from "./family-table.js";
+import { BULK_BATCH_ROWS, FamilyTable, STORED_ROW_VALUES, type StreamOptions } from "./family-table.js";
 import { Ledger } from "./ledger.js";
 import { newSysId } from "./new-sys-id.js";
 import { openSqliteFile, type SqliteFile } from "./open-sqlite-file.js";
@@ -137,16 +137,28 @@ export class RecordStore<S extends SchemaView = SchemaView> {
    * Fast path for the seeded generator: records are complete (every sys_* set, sys_class_name = the record's class,
    * sys_ids unique instance-wide: only uniqueness within the family is checked). Commits every `bulkChunkRows` rows.
    * Into an empty family the indexes are built once at the end, and a duplicate sys_id leaves the family empty;
-   * into a non-empty family, an error leaves the rows before the failing one loaded (truncateAll resets).
+   * into a non-empty family, an error leaves loaded the rows of the batches before the failing one (truncateAll
+   * resets). Rows go in 64 per INSERT statement.
    */
   bulkLoad(table: string, records: Iterable<SimRecord>): number {
     const classes = this.classFilter(table);
     const family = this.familyTable(table, true);
     const deferIndexes = family.isEmpty();
     if (deferIndexes) family.dropIndexes();
+    const batch: string[] = [];
+    const batchValues = BULK_BATCH_ROWS * STORED_ROW_VALUES;
     let loaded = 0;
+    let sinceCommit = 0;
     let inTransaction = false;
     let failure: unknown;
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      family.insertMany(batch);
+      const rows = batch.length / STORED_ROW_VALUES;
+      loaded += rows;
+      sinceCommit += rows;
+      batch.length = 0;
+    };
     try {
       for (const record of records) {
         if (!inTransaction) {
@@ -162,19 +174,16 @@ export class RecordStore<S extends SchemaView = SchemaView> {
         }
         const sysId = record.sys_id;
         if (!sysId) throw new StoreError("invalid_record", `A record bulk-loaded into ${table} has no sys_id`);
-        family.insert({
-          sysId,
-          cls,
-          createdOn: record.sys_created_on ?? "",
-          updatedOn: record.sys_updated_on ?? "",
-          data: JSON.stringify(record),
-        });
-        loaded++;
-        if (loaded % this.bulkChunkRows === 0) {
+        batch.push(sysId, cls, record.sys_created_on ?? "", record.sys_updated_on ?? "", JSON.stringify(record));
+        if (batch.length < batchValues) continue;
+        flush();
+        if (sinceCommit >= this.bulkChunkRows) {
           this.commit.run();
           inTransaction = false;
+          sinceCommit = 0;
         }
       }
+      flush();
     } catch (error) {
       failure = isUniqueViolation(error)
         ? new StoreError("duplicate_sys_id", `A sys_id bulk-loaded into ${table} already exists`)

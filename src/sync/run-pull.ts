@@ -1,0 +1,178 @@
+// One `pull` run: lease → services → usage → (deletion reconciliation) → run record. Owns the lease and the run
+// log; the pages commit themselves (pull-stream.ts). Used by `empreinte pull` and, later, by the sync run.
+import { hostname } from "node:os";
+import type Database from "better-sqlite3";
+import type { EmpreinteConfig } from "../config/config-schema.js";
+import type { Clock } from "../lib/clock.js";
+import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
+import type { Logger } from "../observability/logger.js";
+import type { ServiceNowClient } from "../servicenow/table-client.js";
+import { CacheRepository } from "../store/cache-repository.js";
+import { Lease } from "../store/lease.js";
+import { RunLog, type RunOutcome } from "../store/run-log.js";
+import { connectInstance } from "./connect-instance.js";
+import { pullStream, type StreamProgress, type StreamPullResult } from "./pull-stream.js";
+import { type ReconcileResult, reconcileDeletions } from "./reconcile-deletions.js";
+import { serviceStream, usageStream } from "./stream-specs.js";
+
+export interface PullRunOptions {
+  full: boolean;
+  /** One-off lower bound, UTC glide datetime. */
+  since?: string;
+  /** Shown to an operator who finds the lease held: "pull (cli)", "daemon job nightly"… */
+  owner: string;
+}
+
+export interface PullRunDeps {
+  db: Database.Database;
+  config: EmpreinteConfig;
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Clients by instance name; built from the config when absent. */
+  clients?: Map<string, ServiceNowClient>;
+  onProgress?(progress: StreamProgress): void;
+}
+
+export interface PullSummary {
+  runId: number;
+  outcome: RunOutcome;
+  durationS: number;
+  streams: StreamPullResult[];
+  reconciliation: ReconcileResult[];
+  quarantined: number;
+  aclHidden: number;
+  requests: number;
+  retries: number;
+  waitedOnInstanceS: number;
+}
+
+const RECONCILE_META = "runsSinceReconciliation";
+
+function clientsFor(deps: PullRunDeps): Map<string, ServiceNowClient> {
+  if (deps.clients) return deps.clients;
+  const clients = new Map<string, ServiceNowClient>();
+  for (const name of new Set([deps.config.catalogue.instance, deps.config.usage.instance])) {
+    clients.set(
+      name,
+      connectInstance(deps.config, name, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }),
+    );
+  }
+  return clients;
+}
+
+function client(clients: Map<string, ServiceNowClient>, name: string): ServiceNowClient {
+  const c = clients.get(name);
+  if (!c) throw new ConnectorError("internal", `no client for instance ${name}`);
+  return c;
+}
+
+export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promise<PullSummary> {
+  const { db, config, clock, log } = deps;
+  const cache = new CacheRepository(db);
+  const lease = new Lease(db);
+  const runs = new RunLog(db);
+  const ttlMs = config.sync.leaseTtlS * 1000;
+  const { fencingToken } = lease.acquire({ owner: options.owner, ttlMs, nowMs: clock.nowMs(), hostname: hostname() });
+  // Keep the lease while pages stream in; a killed process stops heartbeating and the lease expires after the TTL.
+  const heartbeat = setInterval(
+    () => {
+      try {
+        lease.heartbeat(fencingToken, clock.nowMs());
+      } catch (err) {
+        log.error({ err: String(err) }, "could not extend the lease");
+      }
+    },
+    Math.max(1000, Math.floor(ttlMs / 3)),
+  );
+  heartbeat.unref();
+  const startedMs = clock.nowMs();
+  const runId = runs.start("pull", startedMs);
+  const clients = clientsFor(deps);
+  const summary: PullSummary = {
+    runId,
+    outcome: "ok",
+    durationS: 0,
+    streams: [],
+    reconciliation: [],
+    quarantined: 0,
+    aclHidden: 0,
+    requests: 0,
+    retries: 0,
+    waitedOnInstanceS: 0,
+  };
+  try {
+    const sinceRuns = Number(cache.getMeta(RECONCILE_META) ?? "0");
+    const everyN = config.sync.fullReconcileEveryNRuns;
+    const reconcile = options.full || (everyN > 0 && sinceRuns + 1 >= everyN);
+    const specs = [
+      { spec: serviceStream(config), instance: config.catalogue.instance },
+      { spec: usageStream(config), instance: config.usage.instance },
+    ] as const;
+    for (const { spec, instance } of specs) {
+      const c = client(clients, instance);
+      const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
+      const result = await pullStream(
+        spec as Parameters<typeof pullStream>[0],
+        { client: c, cache, clock, fencingToken, ...(deps.onProgress ? { onPage: deps.onProgress } : {}) },
+        { full: options.full, ...(options.since !== undefined ? { since: options.since } : {}) },
+      );
+      streamLog.info({ ...result }, `pulled ${result.read} rows of ${spec.table} in ${result.pages} pages`);
+      if (result.quarantined > 0) {
+        streamLog.warn(
+          { quarantined: result.quarantined },
+          `${result.quarantined} records quarantined: see \`empreinte quarantine list\``,
+        );
+      }
+      summary.streams.push(result);
+      if (reconcile) {
+        const r = await reconcileDeletions(
+          { stream: spec.stream, table: spec.table, baseQuery: spec.baseQuery, pageSize: spec.pageSize },
+          { client: c, cache, clock, fencingToken },
+        );
+        if (r.skipped) streamLog.warn({ ...r }, "deletion reconciliation skipped: some rows are hidden by ACLs");
+        else streamLog.info({ ...r }, `reconciled ${r.remote} sys_ids, ${r.tombstoned} tombstoned`);
+        summary.reconciliation.push(r);
+      }
+    }
+    cache.setMeta(RECONCILE_META, reconcile ? "0" : String(sinceRuns + 1));
+    summary.quarantined = summary.streams.reduce((n, s) => n + s.quarantined, 0);
+    summary.aclHidden = summary.streams.reduce((n, s) => n + s.aclHidden, 0);
+    summary.outcome = summary.quarantined > 0 ? "partial" : "ok";
+  } catch (err) {
+    summary.outcome =
+      isConnectorError(err) && err.kind === "interrupted"
+        ? "interrupted"
+        : isConnectorError(err) && (err.kind === "rate_limited" || err.kind === "unavailable")
+          ? "aborted"
+          : "failed";
+    finish(summary, clients, clock, startedMs);
+    runs.finish(
+      runId,
+      { outcome: summary.outcome, summary, error: err instanceof Error ? err.message : String(err) },
+      clock.nowMs(),
+    );
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+    try {
+      lease.release(fencingToken);
+    } catch (err) {
+      log.warn({ err: String(err) }, "lease already taken over by another run");
+    }
+  }
+  finish(summary, clients, clock, startedMs);
+  runs.finish(runId, { outcome: summary.outcome, summary }, clock.nowMs());
+  return summary;
+}
+
+function finish(summary: PullSummary, clients: Map<string, ServiceNowClient>, clock: Clock, startedMs: number): void {
+  summary.durationS = (clock.nowMs() - startedMs) / 1000;
+  for (const c of clients.values()) {
+    const stats = c.stats();
+    summary.requests += stats.http.attempts;
+    summary.retries += Object.values(stats.http.retriesByReason).reduce((a, b) => a + b, 0);
+    // Rate-limit pauses of the whole host plus backoff sleeps before retries.
+    summary.waitedOnInstanceS += (stats.http.waitedMs + stats.http.backoffMs) / 1000;
+  }
+}
