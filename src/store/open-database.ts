@@ -6,6 +6,8 @@ import { type Migration, migrate, migrations } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** 16,384 pages of 4 KiB = 64 MiB of WAL between automatic checkpoints; see the PRAGMA below. */
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
 export interface OpenDatabaseOptions {
   /** File path (the CLI passes EMPREINTE_DB, default `./empreinte.db`), or ":memory:" for tests. */
@@ -14,6 +16,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** See the comment on the synchronous PRAGMA below. */
   synchronous?: "full" | "normal";
+  /** WAL size, in pages, that triggers an automatic checkpoint. */
+  walAutocheckpointPages?: number;
   /** For tests of the migration runner; defaults to the real list. */
   migrations?: readonly Migration[];
 }
@@ -78,9 +82,16 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     // rolled-back commit would only mean a re-read, but the lease (a fencing token must never be handed out twice)
     // and, from issue 5, the outbox and the values we wrote are facts about the remote instance that a re-read
     // cannot restore: losing "we wrote X" would turn our own write into a false human-edit conflict. So FULL by
-    // default. Measured here: no difference on a 1,000-row page commit (~4 ms either way), +0.13 ms on a one-row
-    // commit. "normal" stays available for throwaway caches (benchmarks, demo).
+    // default. Measured on this machine: no difference on 1,000-row page commits (~4 ms each either way, and within
+    // noise over 200k random-key rows), +0.13 ms on a one-row commit. On a disk with slow fsync FULL costs one WAL
+    // fsync per page; "normal" stays available for throwaway caches (benchmarks, demo).
     db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    // sys_ids are random, so each 1,000-row page dirties ~1,000 leaf pages of each randomly keyed index; at SQLite's
+    // default (a checkpoint every 1,000 WAL pages) every page commit was followed by a checkpoint copying them all
+    // back. Checkpointing every 64 MiB instead lets a hot index page be copied once for many commits: measured here
+    // on 200k random-key usage rows in 1,000-row commits, system CPU 3.2 s → 1.8 s and wall time −35%. The WAL file
+    // is deleted when the last connection closes.
+    db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma("foreign_keys = ON");
     migrate(db, options.migrations ?? migrations);
     return db;

@@ -149,7 +149,7 @@ export async function pullStream<T, R>(
     deps.onPage?.(result);
   }
   if ((shortMidStream || result.aclHidden > 0) && deps.client.aggregate) {
-    result.incomplete = await completeness(spec, deps, start, result);
+    result.incomplete = await completeness(spec, deps, start);
   }
   if (result.incomplete) deps.cache.setMeta(rereadKey(spec.stream), result.incomplete.rereadFrom);
   else if (pending !== undefined) deps.cache.deleteMeta(rereadKey(spec.stream));
@@ -167,7 +167,6 @@ async function completeness<T, R>(
   spec: StreamSpec<T, R>,
   deps: PullDeps,
   start: ReadStart,
-  result: StreamPullResult,
 ): Promise<StreamPullResult["incomplete"]> {
   const remote = await deps.client.aggregate?.(spec.table, { query: spec.baseQuery, count: true });
   const remoteCount = remote?.count;

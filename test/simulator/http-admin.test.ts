@@ -32,7 +32,8 @@ interface LedgerWrite {
   changedFields: string[];
 }
 
-const admin = async <T>(path: string, init?: RequestInit) => readJson<{ result: T }>(await sim.raw(`/_sim/${path}`, init));
+const admin = async <T>(path: string, init?: RequestInit) =>
+  readJson<{ result: T }>(await sim.raw(`/_sim/${path}`, init));
 
 async function firstServices(n: number): Promise<Row[]> {
   const reply = await sim.json<{ result: Row[] }>(
@@ -85,7 +86,9 @@ describe("ledger", () => {
   it("records writes with before and after values; filters by table, sys_id and user", async () => {
     const [, svc] = await firstServices(2);
     const id = svc?.sys_id as string;
-    await (await sim.api(`/api/now/table/cmdb_ci_service/${id}`, jsonBody("PATCH", { u_co2e_kg_year: "10.5" }))).arrayBuffer();
+    await (
+      await sim.api(`/api/now/table/cmdb_ci_service/${id}`, jsonBody("PATCH", { u_co2e_kg_year: "10.5" }))
+    ).arrayBuffer();
     const writes = await admin<LedgerWrite[]>(`ledger/writes?sysId=${id}`);
     expect(writes.body.result).toHaveLength(1);
     const w = writes.body.result[0] as LedgerWrite;
@@ -106,7 +109,9 @@ describe("ledger", () => {
     });
     expect((await admin<LedgerWrite[]>("ledger/writes?table=u_digital_service_usage")).body.result).toEqual([]);
     expect((await admin<LedgerWrite[]>("ledger/writes?user=nobody")).body.result).toEqual([]);
-    expect((await admin<LedgerWrite[]>("ledger/writes?table=cmdb_ci_service&user=empreinte.integration")).body.result.length).toBeGreaterThanOrEqual(1);
+    expect(
+      (await admin<LedgerWrite[]>("ledger/writes?table=cmdb_ci_service&user=empreinte.integration")).body.result.length,
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -125,14 +130,26 @@ describe("human edit (PATCH /_sim/records)", () => {
       sys_updated_by: "marie.dupont",
       sys_mod_count: String(Number(svc?.sys_mod_count) + 1),
     });
-    const seen = await sim.json<{ result: Row }>(`/api/now/table/cmdb_ci_service/${id}?sysparm_fields=sys_updated_by,u_vcpu_count`);
+    const seen = await sim.json<{ result: Row }>(
+      `/api/now/table/cmdb_ci_service/${id}?sysparm_fields=sys_updated_by,u_vcpu_count`,
+    );
     expect(seen.body.result).toEqual({ sys_updated_by: "marie.dupont", u_vcpu_count: "12" });
     const writes = await admin<LedgerWrite[]>(`ledger/writes?user=marie.dupont`);
-    expect(writes.body.result.map((w) => [w.sysId, w.changedFields])).toEqual([[id, ["u_carbon_grade", "u_vcpu_count"]]]);
-    const missing = await admin(`records/cmdb_ci_service/${"0".repeat(32)}`, jsonBody("PATCH", { user: "x", values: {} }));
+    expect(writes.body.result.map((w) => [w.sysId, w.changedFields])).toEqual([
+      [id, ["u_carbon_grade", "u_vcpu_count"]],
+    ]);
+    const missing = await admin(
+      `records/cmdb_ci_service/${"0".repeat(32)}`,
+      jsonBody("PATCH", { user: "x", values: {} }),
+    );
     expect(missing.status).toBe(404);
     const bad = await admin(`records/cmdb_ci_service/${id}`, jsonBody("PATCH", { values: {} }));
     expect(bad.status).toBe(400);
+    const noTable = await admin(`records/nope/${id}`, jsonBody("PATCH", { user: "x", values: {} }));
+    expect([noTable.status, noTable.text]).toEqual([
+      400,
+      '{"error":{"message":"Unknown table nope","detail":null},"status":"failure"}',
+    ]);
   });
 });
 
@@ -164,7 +181,9 @@ describe("/_sim/hash and /_sim/reset", () => {
     await (await sim.raw("/_sim/faults", jsonBody("PUT", { latencyMs: 5 }))).arrayBuffer();
     await (await sim.raw("/_sim/settings", jsonBody("PATCH", { invalidQueryReturnsNoRows: true }))).arrayBuffer();
     const changed = await catalogueHash();
-    const lastIdBeforeReset = Math.max(...(await admin<LedgerRequest[]>("ledger/requests")).body.result.map((r) => r.id));
+    const lastIdBeforeReset = Math.max(
+      ...(await admin<LedgerRequest[]>("ledger/requests")).body.result.map((r) => r.id),
+    );
     expect(lastIdBeforeReset).toBeGreaterThan(1);
     expect(changed.sha256).not.toBe(before.sha256);
 
@@ -196,7 +215,10 @@ describe("/_sim/hash and /_sim/reset", () => {
     ]);
     const unknown = await admin("nothing");
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ error: { message: "No admin endpoint GET /_sim/nothing", detail: null }, status: "failure" });
+    expect(unknown.body).toEqual({
+      error: { message: "No admin endpoint GET /_sim/nothing", detail: null },
+      status: "failure",
+    });
   });
 
   it("/_sim/info describes what is loaded, without the password", async () => {

@@ -33,7 +33,8 @@ interface BatchReply {
 
 describe("Batch API (§5.1)", () => {
   it("runs a GET and a PATCH item with base64 bodies both ways and reports each status", async () => {
-    const listPath = "/api/now/table/cmdb_ci_service?sysparm_query=ORDERBYsys_id&sysparm_limit=2&sysparm_fields=sys_id,name";
+    const listPath =
+      "/api/now/table/cmdb_ci_service?sysparm_query=ORDERBYsys_id&sysparm_limit=2&sysparm_fields=sys_id,name";
     const direct = await sim.json<{ result: Array<{ sys_id: string }> }>(listPath);
     const target = direct.body.result[0]?.sys_id as string;
     const missing = "0".repeat(32);

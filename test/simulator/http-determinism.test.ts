@@ -33,7 +33,9 @@ describe("determinism", () => {
       expect(left === right).toBe(false);
     }
     const [countA, countOther] = await Promise.all(
-      [a, other].map(async (i) => (await i.api("/api/now/table/cmdb_ci_service?sysparm_limit=1")).headers.get("x-total-count")),
+      [a, other].map(async (i) =>
+        (await i.api("/api/now/table/cmdb_ci_service?sysparm_limit=1")).headers.get("x-total-count"),
+      ),
     );
     expect(countA).toBe("200");
     expect(countOther).toBe("200");

@@ -53,7 +53,12 @@ describe("truncated 200 (§0 fact 12, §1.8)", () => {
     expect(cut.headers.get("x-total-count")).toBe(full.headers.get("x-total-count"));
     const kept = cut.body.result.length;
     expect(kept).toBeLessThan(full.body.result.length);
-    expect(cut.text).toBe(`{"result":[${full.body.result.slice(0, kept).map((r) => JSON.stringify(r)).join(",")}],${CANCELLED}`);
+    expect(cut.text).toBe(
+      `{"result":[${full.body.result
+        .slice(0, kept)
+        .map((r) => JSON.stringify(r))
+        .join(",")}],${CANCELLED}`,
+    );
     expect((await lastRequest()).fault).toBe("truncate");
   });
 });
@@ -139,7 +144,10 @@ describe("connection resets around a write (style-reliability B6)", () => {
     const after = await sim.json<{ result: Row }>(`/api/now/table/cmdb_ci_service/${id}`);
     expect(after.text).toBe(before.text);
     const requests = await readJson<{ result: LedgerRequest[] }>(await sim.raw("/_sim/ledger/requests?method=PATCH"));
-    expect(requests.body.result.at(-1)).toMatchObject({ fault: "reset-before", path: `/api/now/table/cmdb_ci_service/${id}` });
+    expect(requests.body.result.at(-1)).toMatchObject({
+      fault: "reset-before",
+      path: `/api/now/table/cmdb_ci_service/${id}`,
+    });
     const writes = await readJson<{ result: LedgerWrite[] }>(await sim.raw(`/_sim/ledger/writes?sysId=${id}`));
     expect(writes.body.result).toEqual([]);
   });
@@ -152,7 +160,9 @@ describe("connection resets around a write (style-reliability B6)", () => {
       sim.api(`/api/now/table/cmdb_ci_service/${id}`, jsonBody("PATCH", { u_carbon_grade: "F" })),
     ).rejects.toThrow(TypeError);
     await setFaults({});
-    const after = await sim.json<{ result: Row }>(`/api/now/table/cmdb_ci_service/${id}?sysparm_fields=u_carbon_grade,sys_mod_count`);
+    const after = await sim.json<{ result: Row }>(
+      `/api/now/table/cmdb_ci_service/${id}?sysparm_fields=u_carbon_grade,sys_mod_count`,
+    );
     expect(after.body.result).toEqual({ u_carbon_grade: "F", sys_mod_count: "1" });
     const requests = await readJson<{ result: LedgerRequest[] }>(await sim.raw("/_sim/ledger/requests?method=PATCH"));
     const request = requests.body.result.at(-1) as LedgerRequest;
@@ -206,7 +216,9 @@ describe("records mutated between pages", () => {
       expect(w).toMatchObject({ op: "update", user: "fault.injector" });
       expect(w.after?.sys_updated_by).toBe("fault.injector");
       expect(Number(w.after?.sys_mod_count)).toBe(Number(w.before?.sys_mod_count) + 1);
-      const now = await sim.json<{ result: Row }>(`/api/now/table/cmdb_ci_service/${w.sysId}?sysparm_fields=short_description`);
+      const now = await sim.json<{ result: Row }>(
+        `/api/now/table/cmdb_ci_service/${w.sysId}?sysparm_fields=short_description`,
+      );
       expect(now.body.result.short_description).toBe(w.after?.short_description);
     }
   });

@@ -81,7 +81,7 @@ describe("operators (§2.2), each over HTTP", () => {
   });
 
   it("STARTSWITH and ENDSWITH", async () => {
-    const prefix = (catalogue[0]?.name as string).split(" ")[0] as string;
+    const prefix = (catalogue[0]?.name ?? "").split(" ")[0] ?? "";
     expect(await expectQuery(`nameSTARTSWITH${prefix}`, (r) => (r.name as string).startsWith(prefix))).toBeGreaterThan(
       0,
     );

@@ -165,7 +165,9 @@ describe("envelopes and status codes (§0 facts 1, 7-9, §1.1, §1.7)", () => {
   it("answers an unknown table with 400 Invalid table", async () => {
     const reply = await sim.json("/api/now/table/x");
     expect(reply.status).toBe(400);
-    expect(reply.text).toBe('{"error":{"message":"Invalid table x","detail":"Table x does not exist"},"status":"failure"}');
+    expect(reply.text).toBe(
+      '{"error":{"message":"Invalid table x","detail":"Table x does not exist"},"status":"failure"}',
+    );
   });
 
   it("HEAD gives the headers of a GET without a body", async () => {
@@ -216,9 +218,7 @@ describe("values (§0 facts 2-4, §1.4)", () => {
     const reply = await sim.json<{ result: Row }>(
       `${LIST}/${target.sys_id}?sysparm_fields=owned_by,support_group&sysparm_exclude_reference_link=true`,
     );
-    expect(reply.text).toBe(
-      `{"result":{"owned_by":"${target.owned_by}","support_group":"${target.support_group}"}}`,
-    );
+    expect(reply.text).toBe(`{"result":{"owned_by":"${target.owned_by}","support_group":"${target.support_group}"}}`);
   });
 
   it("sysparm_display_value=true: labels, null for an empty choice, UNKNOWN for an empty due date, {display_value,link}", async () => {
@@ -275,14 +275,19 @@ describe("values (§0 facts 2-4, §1.4)", () => {
     const reply = await sim.json<{ result: Row[] }>(
       "/api/now/table/sys_user?sysparm_query=user_name%3Dempreinte.integration&sysparm_fields=user_name,time_zone,active",
     );
-    expect(reply.body.result).toEqual([{ user_name: "empreinte.integration", time_zone: "Europe/Paris", active: "true" }]);
+    expect(reply.body.result).toEqual([
+      { user_name: "empreinte.integration", time_zone: "Europe/Paris", active: "true" },
+    ]);
   });
 
   it("stores datetimes in UTC and displays them in the user's time zone (Europe/Paris, DST-aware)", async () => {
     const summer = catalogue.find((r) => /^\d{4}-0[6-8]-/.test(r.sys_updated_on ?? "")) as Row;
     const winter = catalogue.find((r) => /^\d{4}-(12|01)-/.test(r.sys_updated_on ?? "")) as Row;
     const shift = (utc: string, hours: number) =>
-      new Date(Date.parse(`${utc.replace(" ", "T")}Z`) + hours * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+      new Date(Date.parse(`${utc.replace(" ", "T")}Z`) + hours * 3_600_000)
+        .toISOString()
+        .slice(0, 19)
+        .replace("T", " ");
     for (const [record, offsetH] of [
       [summer, 2],
       [winter, 1],
@@ -301,7 +306,9 @@ describe("values (§0 facts 2-4, §1.4)", () => {
 
 describe("sysparm_fields (§0 fact 10, §1.2)", () => {
   it("returns only the named fields, in the order asked, ignoring unknown names", async () => {
-    const reply = await sim.json(`${LIST}?sysparm_query=ORDERBYsys_id&sysparm_limit=2&sysparm_fields=name,no_such_field,sys_id`);
+    const reply = await sim.json(
+      `${LIST}?sysparm_query=ORDERBYsys_id&sysparm_limit=2&sysparm_fields=name,no_such_field,sys_id`,
+    );
     expect(reply.text).toBe(
       JSON.stringify({ result: catalogue.slice(0, 2).map((r) => ({ name: r.name, sys_id: r.sys_id })) }),
     );

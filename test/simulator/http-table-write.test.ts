@@ -51,9 +51,7 @@ describe("POST (§1.1, §1.5)", () => {
     expect(reply.status).toBe(201);
     const record = reply.body.result as Row;
     expect(record.sys_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(reply.headers.get("location")).toBe(
-      `${sim.url}/api/now/v1/table/cmdb_ci_service_business/${record.sys_id}`,
-    );
+    expect(reply.headers.get("location")).toBe(`${sim.url}/api/now/v1/table/cmdb_ci_service_business/${record.sys_id}`);
     const now = glideNow();
     expect(record).toMatchObject({
       name: "Portail de test",
@@ -73,15 +71,16 @@ describe("POST (§1.1, §1.5)", () => {
     expect(Object.keys(record).sort()).toEqual(Object.keys(existing).sort());
     for (const value of Object.values(record)) expect(typeof value).toBe("string");
     // What Location names is what GET returns.
-    const again = await sim.json<{ result: Row }>(
-      `${BUSINESS}/${record.sys_id}?sysparm_exclude_reference_link=true`,
-    );
+    const again = await sim.json<{ result: Row }>(`${BUSINESS}/${record.sys_id}?sysparm_exclude_reference_link=true`);
     expect(again.body.result).toEqual(record);
   });
 
   it("processes only the first record of an array body", async () => {
     const before = await sim.api(`${SERVICE}?sysparm_limit=1`);
-    const reply = await sim.json<{ result: Row }>(BUSINESS, jsonBody("POST", [{ name: "Premier" }, { name: "Second" }]));
+    const reply = await sim.json<{ result: Row }>(
+      BUSINESS,
+      jsonBody("POST", [{ name: "Premier" }, { name: "Second" }]),
+    );
     expect(reply.status).toBe(201);
     expect(reply.body.result.name).toBe("Premier");
     const after = await sim.api(`${SERVICE}?sysparm_limit=1`);

@@ -122,6 +122,7 @@ export async function handleAdmin(
     case "PATCH records": {
       const [table, sysId] = tail;
       if (!table || !sysId) return bad("Use /_sim/records/{table}/{sys_id}");
+      if (!sim.ctx.schema.hasTable(table)) return bad(`Unknown table ${table}`);
       const parsed = HumanEdit.safeParse(parseJson(body));
       if (!parsed.success) return bad(`Invalid edit: ${z.prettifyError(parsed.error)}`);
       const values = Object.fromEntries(Object.entries(parsed.data.values).map(([k, v]) => [k, String(v)]));

@@ -74,7 +74,14 @@ export function loadDataset(
     ),
     // Extra accounts get a sys_id derived from their name, so a restart gives them the same one.
     ...(accounts.extraUsers ?? []).map((name) =>
-      accountRecord(createHash("md5").update(`sys_user:${name}`).digest("hex"), name, name, "", created, accounts.timeZone),
+      accountRecord(
+        createHash("md5").update(`sys_user:${name}`).digest("hex"),
+        name,
+        name,
+        "",
+        created,
+        accounts.timeZone,
+      ),
     ),
   ]);
   counts.sys_user += store.bulkLoad("sys_user", data.users());
