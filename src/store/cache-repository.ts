@@ -9,6 +9,7 @@ import type { DeclaredHosting, Service } from "../domain/service.js";
 import type { UsageMonth } from "../domain/usage-month.js";
 import { ConnectorError } from "../lib/connector-error.js";
 import { Lease } from "./lease.js";
+import { READ_INDEXES_SQL } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
 
 /** A record as the Table API returned it (string values, references as plain sys_ids). */
@@ -183,6 +184,8 @@ export class CacheRepository {
   readonly #usageCounts: Database.Statement<[], { live: number; tombstoned: number }>;
   readonly #getMeta: Database.Statement<[string], { value: string }>;
   readonly #setMeta: Database.Statement<[string, string]>;
+  readonly #deleteMeta: Database.Statement<[string]>;
+  readonly #openQuarantineCount: Record<StreamName, Database.Statement<[string], { n: number }>>;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -295,6 +298,17 @@ export class CacheRepository {
     this.#setMeta = db.prepare(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     );
+    this.#deleteMeta = db.prepare("DELETE FROM meta WHERE key = ?");
+    const openQuarantine = (table: string) =>
+      db.prepare<[string], { n: number }>(
+        `SELECT COUNT(DISTINCT q.sys_id) AS n FROM quarantine q
+          WHERE q.stream = ? AND q.resolved_at IS NULL AND q.sys_id <> ''
+            AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.sys_id = q.sys_id AND t.tombstoned_at IS NULL)`,
+      );
+    this.#openQuarantineCount = {
+      services: openQuarantine("services"),
+      usage: openQuarantine("usage_months"),
+    };
   }
 
   /** Runs `fn` in one BEGIN IMMEDIATE transaction after checking the fencing token; maps SQLite errors. */
@@ -442,6 +456,19 @@ export class CacheRepository {
     });
   }
 
+  /**
+   * Builds the indexes of the read path (usage by service) if missing: call it at the end of a pull, and before
+   * reading usage service by service. Cheap when they exist; one sort of the table when they do not (see
+   * READ_INDEXES_SQL for why the first full load runs without them).
+   */
+  ensureReadIndexes(): void {
+    try {
+      for (const sql of READ_INDEXES_SQL) this.#db.exec(sql);
+    } catch (err) {
+      throw toStoreError(err, "build the read indexes", this.#db.name);
+    }
+  }
+
   /** A service by sys_id, live or not (undefined when never seen); `isTombstoned` tells which. */
   getService(sysId: string): Service | undefined {
     const row = this.#getService.get(sysId);
@@ -463,7 +490,7 @@ export class CacheRepository {
     for (const row of this.#db.prepare<[], ServiceDbRow>(sql).iterate()) yield toService(row);
   }
 
-  /** A service's live usage months, oldest first. */
+  /** A service's live usage months, oldest first (a full scan until ensureReadIndexes() has run). */
   usageForService(serviceSysId: string): UsageMonth[] {
     return this.#usageForService.all(serviceSysId).map(toUsage);
   }
@@ -506,17 +533,20 @@ export class CacheRepository {
   }
 
   deleteMeta(key: string): void {
-    this.#db.prepare("DELETE FROM meta WHERE key = ?").run(key);
+    try {
+      this.#deleteMeta.run(key);
+    } catch (err) {
+      throw toStoreError(err, `forget ${key}`, this.#db.name);
+    }
   }
 
-  /** Open (unresolved) quarantine rows of a stream: records the instance has that the cache does not hold live. */
+  /**
+   * Records of a stream that are quarantined and not held live: distinct sys_ids of open quarantine rows, minus those
+   * whose last good version is still cached live. Entries without a sys_id are not counted (they cannot be matched
+   * with a record of the instance). The pull adds it to the live count to compare with the instance's total.
+   */
   openQuarantineCount(stream: StreamName): number {
-    const row = this.#db
-      .prepare<[string], { n: number }>(
-        "SELECT COUNT(DISTINCT sys_id) AS n FROM quarantine WHERE stream = ? AND resolved_at IS NULL AND sys_id <> ''",
-      )
-      .get(stream);
-    return row?.n ?? 0;
+    return this.#openQuarantineCount[stream].get(stream)?.n ?? 0;
   }
 
   setMeta(key: string, value: string): void {

@@ -56,7 +56,7 @@ export const migrations: readonly Migration[] = [
         first_seen      TEXT NOT NULL,
         last_seen       TEXT NOT NULL
       ) STRICT;
-      CREATE INDEX usage_months_by_service ON usage_months (service_sys_id, period);
+      -- usage_months_by_service: see READ_INDEXES_SQL below.
 
       CREATE TABLE cursors (
         stream     TEXT PRIMARY KEY CHECK (stream IN ('services', 'usage')),
@@ -112,6 +112,18 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+];
+
+/**
+ * Indexes that serve the later stages' reads but not the pull, created by CacheRepository.ensureReadIndexes() after
+ * a pull rather than by a migration. Usage sys_ids arrive in random order, so every sys_id-keyed index costs about
+ * one random leaf-page write per row and per commit; a second random index (service, period) nearly doubles the cost
+ * of a first full load. Measured here on 1,000,000 usage rows in 1,000-row commits: 42 s CPU / 60 s wall with the
+ * index maintained during the load, 24 s / 34 s without it, plus 1.6 s to build it afterwards in one sort. Once it
+ * exists, incremental pages maintain it at negligible cost. Reads are correct without it, only slower.
+ */
+export const READ_INDEXES_SQL: readonly string[] = [
+  "CREATE INDEX IF NOT EXISTS usage_months_by_service ON usage_months (service_sys_id, period)",
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((max, m) => Math.max(max, m.version), 0);

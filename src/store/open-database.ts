@@ -54,7 +54,7 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     } catch (err) {
       throw new ConnectorError(
         "config",
-        `Cannot create the cache database ${path} (${err instanceof Error ? err.message : String(err)}). ` +
+        `Cannot create the cache database ${path} or make it owner-only (${err instanceof Error ? err.message : String(err)}). ` +
           "Check that its folder exists and is writable, or set EMPREINTE_DB to another path.",
         { cause: err },
       );

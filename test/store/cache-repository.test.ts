@@ -178,6 +178,38 @@ describe("CacheRepository", () => {
     expect(months).toEqual([sparse.usage, full.usage]); // same service (n % 3 == 0), oldest period first
     expect("visits" in (months[0] ?? {})).toBe(false);
     expect([...cache.listUsage()]).toHaveLength(2);
+    const again = cache.commitPage("usage", {
+      records: [full, sparse],
+      quarantined: [],
+      cursor: { stream: "usage", updatedOn: "2025-01-02 00:00:06", sysId: sparse.usage.sysId },
+      fencingToken: token,
+      nowMs: T0 + 1000,
+    });
+    expect(again).toMatchObject({ written: 0, unchanged: 2 });
+    const corrected = usageRow(3, { mobileShare: 0.5, pageViews: 12, transactions: 2, avgSessionMin: 3.5 });
+    expect(
+      cache.commitPage("usage", {
+        records: [corrected],
+        quarantined: [],
+        cursor: { stream: "usage", updatedOn: "2025-01-02 00:00:06", sysId: sparse.usage.sysId },
+        fencingToken: token,
+        nowMs: T0 + 2000,
+      }).written,
+    ).toBe(1);
+    expect(cache.usageForService(full.usage.serviceSysId)[1]?.mobileShare).toBe(0.5);
+  });
+
+  it("builds the usage-by-service read index on demand, not during the pull", () => {
+    const plan = () =>
+      db
+        .prepare("EXPLAIN QUERY PLAN SELECT * FROM usage_months WHERE service_sys_id = ? ORDER BY period")
+        .all("x")
+        .map((r) => (r as { detail: string }).detail)
+        .join(" | ");
+    expect(plan()).not.toContain("usage_months_by_service");
+    cache.ensureReadIndexes();
+    cache.ensureReadIndexes(); // idempotent
+    expect(plan()).toContain("usage_months_by_service");
   });
 
   it("deduplicates quarantine rows and resolves them when the record parses again", () => {
@@ -300,5 +332,30 @@ describe("CacheRepository", () => {
     cache.setMeta("runsSinceFullReconciliation", "4");
     cache.setMeta("runsSinceFullReconciliation", "5");
     expect(cache.getMeta("runsSinceFullReconciliation")).toBe("5");
+    cache.deleteMeta("runsSinceFullReconciliation");
+    cache.deleteMeta("never-set");
+    expect(cache.getMeta("runsSinceFullReconciliation")).toBeUndefined();
+  });
+
+  it("openQuarantineCount counts quarantined records not held live, once per sys_id", () => {
+    const cachedThenBroken = serviceRow(1);
+    commitServices([cachedThenBroken], cursorAt("2025-01-01 00:00:01", "a"));
+    cache.commitPage("services", {
+      records: [],
+      quarantined: [
+        { sysId: "new-bad", reason: "name: required", raw: {} },
+        { sysId: "new-bad", reason: "u_vcpu_count: not a number", raw: {} },
+        { sysId: "", reason: "sys_id: missing", raw: { name: "orphan" } },
+        // Still cached live in its last good version: the instance's record is not missing from the cache.
+        { sysId: cachedThenBroken.service.sysId, reason: "name: required", raw: {} },
+      ],
+      cursor: cursorAt("2025-01-01 00:00:02", "b"),
+      fencingToken: token,
+      nowMs: T0,
+    });
+    expect(cache.openQuarantineCount("services")).toBe(1);
+    expect(cache.openQuarantineCount("usage")).toBe(0);
+    cache.tombstone("services", [cachedThenBroken.service.sysId], token, T0);
+    expect(cache.openQuarantineCount("services")).toBe(2);
   });
 });
