@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only place that reads argv and sets exit codes (DESIGN.md §1). One file per verb under ./commands/.
 import { Command, CommanderError } from "commander";
+import { registerEstimate } from "./commands/estimate.js";
 import { registerPull } from "./commands/pull.js";
 import { registerSimulator } from "./commands/simulator.js";
 import { registerStatus } from "./commands/status.js";
@@ -17,6 +18,7 @@ const program = new Command()
   .exitOverride();
 
 registerPull(program);
+registerEstimate(program);
 registerStatus(program);
 registerSimulator(program);
 

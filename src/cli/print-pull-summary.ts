@@ -20,6 +20,7 @@ export function printPullSummary(s: PullSummary, out: NodeJS.WritableStream = pr
   lines.push(
     `  requests ${s.requests}, retries ${s.retries}, waited on the instance ${s.waitedOnInstanceS.toFixed(1)} s`,
   );
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.quarantined > 0) lines.push("  Quarantined records need an operator: `empreinte quarantine list`.");
   out.write(`${lines.join("\n")}\n`);
 }

@@ -490,6 +490,27 @@ export class CacheRepository {
     for (const row of this.#db.prepare<[], ServiceDbRow>(sql).iterate()) yield toService(row);
   }
 
+  /** Up to `limit` live services (retired included) after `afterSysId`, in sys_id order: one query per chunk. */
+  servicesAfter(afterSysId: string, limit: number): Service[] {
+    return this.#db
+      .prepare<[string, number], ServiceDbRow>(
+        `SELECT ${SERVICE_COLUMNS} FROM services WHERE tombstoned_at IS NULL AND sys_id > ? ORDER BY sys_id LIMIT ?`,
+      )
+      .all(afterSysId, limit)
+      .map(toService);
+  }
+
+  /** Live usage months of the services whose sys_id is in [first, last], ordered by service then period. */
+  usageForServiceRange(firstSysId: string, lastSysId: string): UsageMonth[] {
+    return this.#db
+      .prepare<[string, string], UsageDbRow>(
+        `SELECT ${USAGE_COLUMNS} FROM usage_months
+          WHERE service_sys_id BETWEEN ? AND ? AND tombstoned_at IS NULL ORDER BY service_sys_id, period, sys_id`,
+      )
+      .all(firstSysId, lastSysId)
+      .map(toUsage);
+  }
+
   /** A service's live usage months, oldest first (a full scan until ensureReadIndexes() has run). */
   usageForService(serviceSysId: string): UsageMonth[] {
     return this.#usageForService.all(serviceSysId).map(toUsage);

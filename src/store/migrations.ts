@@ -1,7 +1,6 @@
 // The cache schema, as an ordered list of migrations applied by `PRAGMA user_version`, each in one IMMEDIATE
 // transaction, so two processes opening a fresh file at once cannot both apply the same step. Never edit a released
-// migration: add the next one. Tables for issues 4 and 5 (estimates, outbox, conflicts, written values) come later
-// as 002, 003…
+// migration: add the next one. 002 holds the estimates; the push tables (outbox, conflicts, written values) come next.
 //
 // Conventions: STRICT tables (a wrong type is an error, not a silent coercion); instants we stamp ourselves are
 // ISO 8601 UTC text (`…Z`), except the lease's, which are epoch milliseconds because they are compared, not read;
@@ -109,6 +108,48 @@ export const migrations: readonly Migration[] = [
       CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: "estimates: service-month estimates and year views, with method and factor set",
+    // Month estimates are kept as columns, unrounded (2.4M rows at 100,000 services: the full JSON would weigh
+    // gigabytes); the year view, one per service, keeps the whole ServiceYearView as JSON. Method and factor set are
+    // columns so a report can tell which results came from which method version (DESIGN.md §4 invariant 8).
+    // No timestamp per row: re-estimating the same cache for the same run month stores byte-identical rows.
+    sql: `
+      CREATE TABLE month_estimates (
+        service_sys_id   TEXT NOT NULL,
+        period           TEXT NOT NULL,
+        method           TEXT NOT NULL,
+        factor_set_id    TEXT NOT NULL,
+        usage            TEXT NOT NULL,
+        co2e_g           REAL NOT NULL,
+        devices_op_g     REAL NOT NULL,
+        devices_emb_g    REAL NOT NULL,
+        network_op_g     REAL NOT NULL,
+        network_emb_g    REAL NOT NULL,
+        data_centre_op_g REAL NOT NULL,
+        data_centre_emb_g REAL NOT NULL,
+        data_centre_kwh  REAL NOT NULL,
+        energy_kwh       REAL NOT NULL,
+        visits           REAL NOT NULL,
+        page_views       REAL NOT NULL,
+        data_gb          REAL NOT NULL,
+        grade            TEXT,
+        confidence_score REAL,
+        PRIMARY KEY (service_sys_id, period)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE year_views (
+        service_sys_id TEXT PRIMARY KEY,
+        run_period     TEXT NOT NULL,
+        method         TEXT NOT NULL,
+        factor_set_id  TEXT NOT NULL,
+        co2e_kg_year   REAL NOT NULL,
+        usage_status   TEXT NOT NULL,
+        view_json      TEXT NOT NULL
       ) STRICT;
     `,
   },

@@ -67,6 +67,13 @@ export interface StreamPullResult extends StreamProgress {
    * next run re-reads from this run's start (fault matrix row 5b).
    */
   incomplete?: { remoteCount: number; cachedCount: number; rereadFrom: string };
+  /**
+   * Set when the read started after the instance's own clock (its `Date` header): a cursor in the future (a clock
+   * that ran ahead, a restored database, a hand-edited state) reads nothing until the instance catches up, so every
+   * edit made meanwhile would be missed. Not an error (fault matrix row 15: 0 records, a warning, exit 0); the
+   * operator resets the cursor.
+   */
+  cursorAhead?: { readFrom: string; serverDate: string };
 }
 
 /** Meta key holding where the next run must re-read from after an incomplete read. */
@@ -99,7 +106,16 @@ export async function pullStream<T, R>(
     cursor: { updatedOn: cursor.updatedOn, sysId: cursor.sysId },
     serverDate: undefined,
   };
-  const pages = keysetPages(deps.client, {
+  // Every response's Date header, the empty last page's included: a read that returns nothing still tells us the
+  // instance's clock, which is how a cursor ahead of it is noticed (fault matrix row 15).
+  const source = {
+    listPage: async (table: string, params: Parameters<ListPageSource["listPage"]>[1]) => {
+      const page = await deps.client.listPage(table, params);
+      result.serverDate = page.serverDate ?? result.serverDate;
+      return page;
+    },
+  };
+  const pages = keysetPages(source, {
     table: spec.table,
     baseQuery: spec.baseQuery,
     fields: spec.fields,
@@ -145,11 +161,13 @@ export async function pullStream<T, R>(
     result.quarantined += committed.quarantined;
     result.resolved += committed.resolved;
     result.cursor = { updatedOn: committed.cursor.updatedOn, sysId: committed.cursor.sysId };
-    result.serverDate = page.serverDate ?? result.serverDate;
     deps.onPage?.(result);
   }
   if ((shortMidStream || result.aclHidden > 0) && deps.client.aggregate) {
     result.incomplete = await completeness(spec, deps, start);
+  }
+  if (start.since !== undefined && result.serverDate !== undefined && start.since > result.serverDate) {
+    result.cursorAhead = { readFrom: start.since, serverDate: result.serverDate };
   }
   if (result.incomplete) deps.cache.setMeta(rereadKey(spec.stream), result.incomplete.rereadFrom);
   else if (pending !== undefined) deps.cache.deleteMeta(rereadKey(spec.stream));

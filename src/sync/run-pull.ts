@@ -45,6 +45,8 @@ export interface PullSummary {
   requests: number;
   retries: number;
   waitedOnInstanceS: number;
+  /** What the operator should look at even though the run did not fail (also logged as warnings). */
+  warnings: string[];
 }
 
 const RECONCILE_META = "runsSinceReconciliation";
@@ -100,6 +102,7 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
     requests: 0,
     retries: 0,
     waitedOnInstanceS: 0,
+    warnings: [],
   };
   try {
     const sinceRuns = Number(cache.getMeta(RECONCILE_META) ?? "0");
@@ -124,6 +127,22 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
           `${result.quarantined} records quarantined: see \`empreinte quarantine list\``,
         );
       }
+      if (result.cursorAhead) {
+        const warning =
+          `${spec.table}: the stored cursor reads from ${result.cursorAhead.readFrom}, after the instance's clock ` +
+          `(${result.cursorAhead.serverDate}), so nothing was read and edits made until then would be missed. ` +
+          "Reset the cursor (`empreinte state reset`) or run `empreinte pull --full`.";
+        streamLog.warn({ ...result.cursorAhead }, warning);
+        summary.warnings.push(warning);
+      }
+      if (result.incomplete) {
+        const warning =
+          `${spec.table}: pages came back short and the instance counts ${result.incomplete.remoteCount} records ` +
+          `where the cache holds ${result.incomplete.cachedCount} (rows hidden by ACLs?); the next run reads them ` +
+          "again. If it persists, grant the integration user read on every row of the table.";
+        streamLog.warn({ ...result.incomplete }, warning);
+        summary.warnings.push(warning);
+      }
       summary.streams.push(result);
       if (reconcile) {
         const r = await reconcileDeletions(
@@ -136,14 +155,20 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
       }
     }
     cache.setMeta(RECONCILE_META, reconcile ? "0" : String(sinceRuns + 1));
+    // The first full load runs without the read path's indexes (random-order inserts would double its cost,
+    // src/store/migrations.ts READ_INDEXES_SQL); they are built once here, and cost nothing when they exist.
+    cache.ensureReadIndexes();
     summary.quarantined = summary.streams.reduce((n, s) => n + s.quarantined, 0);
     summary.aclHidden = summary.streams.reduce((n, s) => n + s.aclHidden, 0);
-    summary.outcome = summary.quarantined > 0 ? "partial" : "ok";
+    // Quarantined records and incomplete reads both leave the cache short of the instance: partial (exit 3).
+    summary.outcome = summary.quarantined > 0 || summary.streams.some((s) => s.incomplete) ? "partial" : "ok";
   } catch (err) {
     summary.outcome =
       isConnectorError(err) && err.kind === "interrupted"
         ? "interrupted"
-        : isConnectorError(err) && (err.kind === "rate_limited" || err.kind === "unavailable")
+        : // Retries spent on passing failures (transient) means the instance is unavailable too: the run stopped
+          // after its last committed page, like on a spent budget (exit 69).
+          isConnectorError(err) && ["rate_limited", "unavailable", "transient"].includes(err.kind)
           ? "aborted"
           : "failed";
     finish(summary, clients, clock, startedMs);
