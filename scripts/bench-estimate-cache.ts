@@ -104,4 +104,5 @@ console.log(
   }),
 );
 db.close();
-rmSync(dir, { recursive: true, force: true });
+if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+else console.error(`kept ${dir}`);

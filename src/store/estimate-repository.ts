@@ -12,40 +12,95 @@ export interface ServiceWithUsage {
   usage: UsageMonth[];
 }
 
-type MonthRow = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  string | null,
-  number | null,
-];
+/**
+ * One service-month in the `months` BLOB: SLOTS float64 values, in this order. Text values are coded as numbers
+ * (period as months since year 0, usage and grade as indexes); null is NaN. Float64 keeps every figure exact, so the
+ * stored estimates are byte-identical from run to run.
+ */
+const SLOTS = 16;
+const USAGES = ["visits", "zero-visits", "no-usage-data"] as const;
+const GRADES = ["A", "B", "C", "D", "E", "F", "G"] as const;
 
-/** The figures kept of one service-month (columns of `month_estimates`). */
+function encodeMonths(months: readonly ServiceMonthEstimate[]): Buffer {
+  const a = new Float64Array(months.length * SLOTS);
+  let i = 0;
+  for (const m of months) {
+    const c = m.co2eG;
+    a[i] = Number(m.period.slice(0, 4)) * 12 + Number(m.period.slice(5, 7)) - 1;
+    a[i + 1] = USAGES.indexOf(m.usage);
+    a[i + 2] = c.total;
+    a[i + 3] = c.devicesOp;
+    a[i + 4] = c.devicesEmb;
+    a[i + 5] = c.networkOp;
+    a[i + 6] = c.networkEmb;
+    a[i + 7] = c.dataCentreOp;
+    a[i + 8] = c.dataCentreEmb;
+    a[i + 9] = m.dataCentreKwh;
+    a[i + 10] = m.energyKwh;
+    a[i + 11] = m.visits;
+    a[i + 12] = m.pageViews;
+    a[i + 13] = m.dataGb;
+    a[i + 14] = m.grade === null ? Number.NaN : GRADES.indexOf(m.grade);
+    a[i + 15] = m.confidence.score ?? Number.NaN;
+    i += SLOTS;
+  }
+  return Buffer.from(a.buffer);
+}
+
+function decodeMonths(blob: Buffer): StoredMonthEstimate[] {
+  const a = new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+  const out: StoredMonthEstimate[] = [];
+  const at = (k: number) => a[k] as number;
+  for (let i = 0; i < a.length; i += SLOTS) {
+    const mi = at(i);
+    const nan = (v: number) => (Number.isNaN(v) ? null : v);
+    const grade = nan(at(i + 14));
+    out.push({
+      period: `${Math.floor(mi / 12)}-${String((mi % 12) + 1).padStart(2, "0")}-01`,
+      usage: USAGES[at(i + 1)] ?? "visits",
+      co2eG: at(i + 2),
+      devicesOpG: at(i + 3),
+      devicesEmbG: at(i + 4),
+      networkOpG: at(i + 5),
+      networkEmbG: at(i + 6),
+      dataCentreOpG: at(i + 7),
+      dataCentreEmbG: at(i + 8),
+      dataCentreKwh: at(i + 9),
+      energyKwh: at(i + 10),
+      visits: at(i + 11),
+      pageViews: at(i + 12),
+      dataGb: at(i + 13),
+      grade: grade === null ? null : (GRADES[grade] ?? null),
+      confidenceScore: nan(at(i + 15)),
+    });
+  }
+  return out;
+}
+
+/** The figures kept of one service-month. */
 export interface StoredMonthEstimate {
   period: string;
   usage: string;
   co2eG: number;
+  devicesOpG: number;
+  devicesEmbG: number;
+  networkOpG: number;
+  networkEmbG: number;
+  dataCentreOpG: number;
+  dataCentreEmbG: number;
   dataCentreKwh: number;
   energyKwh: number;
   visits: number;
+  pageViews: number;
+  dataGb: number;
   grade: string | null;
   confidenceScore: number | null;
-  method: string;
-  factorSetId: string;
+}
+
+export interface EstimatedService {
+  months: ServiceMonthEstimate[];
+  year: ServiceYearView;
+  runPeriod: string;
 }
 
 export interface StoredYearView {
@@ -56,20 +111,16 @@ export interface StoredYearView {
 export class EstimateRepository {
   readonly #db: Database.Database;
   readonly #cache: CacheRepository;
-  readonly #putMonth: Database.Statement<MonthRow>;
+  readonly #putMonths: Database.Statement<[string, string, string, Buffer]>;
   readonly #putYear: Database.Statement<[string, string, string, string, number, string, string]>;
-  readonly #deleteMonths: Database.Statement<[string]>;
   readonly #getYear: Database.Statement<[string], { view_json: string; run_period: string }>;
   readonly #allYears: Database.Statement<[], { view_json: string; run_period: string }>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#cache = new CacheRepository(db);
-    this.#putMonth = db.prepare(
-      `INSERT INTO month_estimates (service_sys_id, period, method, factor_set_id, usage, co2e_g, devices_op_g,
-         devices_emb_g, network_op_g, network_emb_g, data_centre_op_g, data_centre_emb_g, data_centre_kwh, energy_kwh,
-         visits, page_views, data_gb, grade, confidence_score)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.#putMonths = db.prepare(
+      "INSERT INTO month_estimates (service_sys_id, method, factor_set_id, months) VALUES (?, ?, ?, ?)",
     );
     this.#putYear = db.prepare(
       `INSERT INTO year_views (service_sys_id, run_period, method, factor_set_id, co2e_kg_year, usage_status, view_json)
@@ -78,7 +129,6 @@ export class EstimateRepository {
          factor_set_id = excluded.factor_set_id, co2e_kg_year = excluded.co2e_kg_year,
          usage_status = excluded.usage_status, view_json = excluded.view_json`,
     );
-    this.#deleteMonths = db.prepare("DELETE FROM month_estimates WHERE service_sys_id = ?");
     this.#getYear = db.prepare("SELECT view_json, run_period FROM year_views WHERE service_sys_id = ?");
     this.#allYears = db.prepare("SELECT view_json, run_period FROM year_views ORDER BY service_sys_id");
   }
@@ -103,64 +153,30 @@ export class EstimateRepository {
     }
   }
 
-  /** Replaces the estimates of these services (their months and year view) in one transaction. */
-  saveChunk(
-    results: ReadonlyArray<{ months: ServiceMonthEstimate[]; year: ServiceYearView; runPeriod: string }>,
-  ): void {
+  /**
+   * Replaces every estimate in one transaction: readers (the push, the report) see either the previous complete set
+   * or the new one, never a half-estimated catalogue, and the inserts need no per-service delete.
+   */
+  replaceAll(produce: (save: (r: EstimatedService) => void) => void): void {
     this.#db.transaction(() => {
-      for (const r of results) {
-        this.#deleteMonths.run(r.year.serviceSysId);
-        for (const m of r.months) {
-          const c = m.co2eG;
-          this.#putMonth.run(
-            m.serviceSysId,
-            m.period,
-            m.method,
-            m.factorSetId,
-            m.usage,
-            c.total,
-            c.devicesOp,
-            c.devicesEmb,
-            c.networkOp,
-            c.networkEmb,
-            c.dataCentreOp,
-            c.dataCentreEmb,
-            m.dataCentreKwh,
-            m.energyKwh,
-            m.visits,
-            m.pageViews,
-            m.dataGb,
-            m.grade,
-            m.confidence.score,
-          );
-        }
-        const y = r.year;
-        this.#putYear.run(
-          y.serviceSysId,
-          r.runPeriod,
-          y.method,
-          y.factorSetId,
-          y.co2eKgYear,
-          y.usageStatus,
-          JSON.stringify(y),
-        );
-      }
+      this.#db.exec("DELETE FROM month_estimates; DELETE FROM year_views;");
+      produce((r) => this.#save(r));
     })();
   }
 
-  /** Forgets estimates of services no longer live (tombstoned since the last estimate). */
-  dropStale(): number {
-    const months = this.#db
-      .prepare(
-        "DELETE FROM month_estimates WHERE service_sys_id NOT IN (SELECT sys_id FROM services WHERE tombstoned_at IS NULL)",
-      )
-      .run().changes;
-    const years = this.#db
-      .prepare(
-        "DELETE FROM year_views WHERE service_sys_id NOT IN (SELECT sys_id FROM services WHERE tombstoned_at IS NULL)",
-      )
-      .run().changes;
-    return months + years;
+  #save(r: EstimatedService): void {
+    const y0 = r.year;
+    this.#putMonths.run(y0.serviceSysId, y0.method, y0.factorSetId, encodeMonths(r.months));
+    const y = r.year;
+    this.#putYear.run(
+      y.serviceSysId,
+      r.runPeriod,
+      y.method,
+      y.factorSetId,
+      y.co2eKgYear,
+      y.usageStatus,
+      JSON.stringify(y),
+    );
   }
 
   yearView(serviceSysId: string): StoredYearView | undefined {
@@ -176,17 +192,16 @@ export class EstimateRepository {
 
   /** Stored month figures of one service, oldest first. */
   monthEstimates(serviceSysId: string): StoredMonthEstimate[] {
-    return this.#db
-      .prepare<[string], StoredMonthEstimate>(
-        `SELECT period, usage, co2e_g AS co2eG, data_centre_kwh AS dataCentreKwh, energy_kwh AS energyKwh, visits,
-                grade, confidence_score AS confidenceScore, method, factor_set_id AS factorSetId
-           FROM month_estimates WHERE service_sys_id = ? ORDER BY period`,
-      )
-      .all(serviceSysId);
+    const row = this.#db
+      .prepare<[string], { months: Buffer }>("SELECT months FROM month_estimates WHERE service_sys_id = ?")
+      .get(serviceSysId);
+    return row ? decodeMonths(row.months) : [];
   }
 
   counts(): { months: number; services: number } {
-    const months = this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM month_estimates").get()?.n ?? 0;
+    const months =
+      this.#db.prepare<[], { n: number }>(`SELECT SUM(length(months)) / ${SLOTS * 8} AS n FROM month_estimates`).get()
+        ?.n ?? 0;
     const services = this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM year_views").get()?.n ?? 0;
     return { months, services };
   }

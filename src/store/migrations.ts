@@ -114,33 +114,18 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     name: "estimates: service-month estimates and year views, with method and factor set",
-    // Month estimates are kept as columns, unrounded (2.4M rows at 100,000 services: the full JSON would weigh
-    // gigabytes); the year view, one per service, keeps the whole ServiceYearView as JSON. Method and factor set are
+    // Month estimates are kept as one series per service, a BLOB of float64 (exact, unrounded; layout in
+    // estimate-repository.ts): one row per service instead of 2.4M rows at 100,000 services, and no float-to-text
+    // conversion, which measured as the largest cost of the stage. The year view keeps the ServiceYearView as JSON. Method and factor set are
     // columns so a report can tell which results came from which method version (DESIGN.md §4 invariant 8).
     // No timestamp per row: re-estimating the same cache for the same run month stores byte-identical rows.
     sql: `
       CREATE TABLE month_estimates (
-        service_sys_id   TEXT NOT NULL,
-        period           TEXT NOT NULL,
-        method           TEXT NOT NULL,
-        factor_set_id    TEXT NOT NULL,
-        usage            TEXT NOT NULL,
-        co2e_g           REAL NOT NULL,
-        devices_op_g     REAL NOT NULL,
-        devices_emb_g    REAL NOT NULL,
-        network_op_g     REAL NOT NULL,
-        network_emb_g    REAL NOT NULL,
-        data_centre_op_g REAL NOT NULL,
-        data_centre_emb_g REAL NOT NULL,
-        data_centre_kwh  REAL NOT NULL,
-        energy_kwh       REAL NOT NULL,
-        visits           REAL NOT NULL,
-        page_views       REAL NOT NULL,
-        data_gb          REAL NOT NULL,
-        grade            TEXT,
-        confidence_score REAL,
-        PRIMARY KEY (service_sys_id, period)
-      ) STRICT, WITHOUT ROWID;
+        service_sys_id TEXT PRIMARY KEY,
+        method         TEXT NOT NULL,
+        factor_set_id  TEXT NOT NULL,
+        months         BLOB NOT NULL
+      ) STRICT;
 
       CREATE TABLE year_views (
         service_sys_id TEXT PRIMARY KEY,
@@ -164,7 +149,12 @@ export const migrations: readonly Migration[] = [
  * exists, incremental pages maintain it at negligible cost. Reads are correct without it, only slower.
  */
 export const READ_INDEXES_SQL: readonly string[] = [
-  "CREATE INDEX IF NOT EXISTS usage_months_by_service ON usage_months (service_sys_id, period)",
+  // Covering and partial (live rows only): the estimate stage reads every live usage month by service, and with the
+  // metrics in the index it never visits the table's wide rows (raw_json); measured 3× faster on 440k rows.
+  "DROP INDEX IF EXISTS usage_months_by_service",
+  `CREATE INDEX IF NOT EXISTS usage_months_live_by_service ON usage_months
+     (service_sys_id, period, sys_id, visits, page_views, transactions, data_gb, avg_session_min, mobile_share,
+      sys_updated_on) WHERE tombstoned_at IS NULL`,
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((max, m) => Math.max(max, m.version), 0);

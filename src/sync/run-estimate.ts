@@ -25,7 +25,6 @@ export interface EstimateSummary {
   byUsageStatus: Record<string, number>;
   /** Services whose estimate worked around an input problem (unknown country, missing vCPU count…). */
   withWarnings: number;
-  staleDropped: number;
   durationS: number;
 }
 
@@ -42,26 +41,27 @@ export function runEstimate(db: Database.Database, clock: Clock, options: Estima
     co2eKgYear: 0,
     byUsageStatus: {},
     withWarnings: 0,
-    staleDropped: 0,
     durationS: 0,
   };
-  for (const chunk of repo.servicesInChunks()) {
-    const results = chunk.map(({ service, usage }) => {
-      const r = estimateService(service, usage, options.factors, {
-        runPeriod,
-        underusedVisitsPerMonth: options.underusedVisitsPerMonth,
-      });
-      summary.services += 1;
-      summary.months += r.months.length;
-      summary.co2eKgYear += r.year.co2eKgYear;
-      summary.byUsageStatus[r.year.usageStatus] = (summary.byUsageStatus[r.year.usageStatus] ?? 0) + 1;
-      if (r.months.some((m) => m.warnings.length > 0)) summary.withWarnings += 1;
-      summary.method = r.year.method;
-      return { months: r.months, year: r.year, runPeriod };
-    });
-    repo.saveChunk(results);
-  }
-  summary.staleDropped = repo.dropStale();
+  // Reading the cache in chunks while writing estimates in one transaction: the chunked reader uses `.all()`, so no
+  // iterator is open when a write runs.
+  repo.replaceAll((save) => {
+    for (const chunk of repo.servicesInChunks()) {
+      for (const { service, usage } of chunk) {
+        const r = estimateService(service, usage, options.factors, {
+          runPeriod,
+          underusedVisitsPerMonth: options.underusedVisitsPerMonth,
+        });
+        summary.services += 1;
+        summary.months += r.months.length;
+        summary.co2eKgYear += r.year.co2eKgYear;
+        summary.byUsageStatus[r.year.usageStatus] = (summary.byUsageStatus[r.year.usageStatus] ?? 0) + 1;
+        if (r.months.some((m) => m.warnings.length > 0)) summary.withWarnings += 1;
+        summary.method = r.year.method;
+        save({ months: r.months, year: r.year, runPeriod });
+      }
+    }
+  });
   summary.durationS = (clock.nowMs() - started) / 1000;
   return summary;
 }

@@ -10,7 +10,7 @@ import { PullHarness, runCli } from "../helpers/pull-harness.js";
 const runClock: Clock = { nowMs: () => Date.UTC(2026, 10, 29, 12, 0, 0), sleep: async () => {} };
 
 function dump(h: PullHarness): string {
-  const months = h.db.prepare("SELECT * FROM month_estimates ORDER BY service_sys_id, period").all();
+  const months = h.db.prepare("SELECT * FROM month_estimates ORDER BY service_sys_id").all();
   const years = h.db.prepare("SELECT * FROM year_views ORDER BY service_sys_id").all();
   return JSON.stringify({ months, years });
 }
@@ -48,13 +48,19 @@ describe("estimate over the cache", () => {
           period: m.period,
           usage: m.usage,
           co2eG: m.co2eG.total,
+          devicesOpG: m.co2eG.devicesOp,
+          devicesEmbG: m.co2eG.devicesEmb,
+          networkOpG: m.co2eG.networkOp,
+          networkEmbG: m.co2eG.networkEmb,
+          dataCentreOpG: m.co2eG.dataCentreOp,
+          dataCentreEmbG: m.co2eG.dataCentreEmb,
           dataCentreKwh: m.dataCentreKwh,
           energyKwh: m.energyKwh,
           visits: m.visits,
+          pageViews: m.pageViews,
+          dataGb: m.dataGb,
           grade: m.grade,
           confidenceScore: m.confidence.score,
-          method: m.method,
-          factorSetId: m.factorSetId,
         })),
       );
       expect(expected.year.lastPeriod).toBe("2026-10-01");
