@@ -176,7 +176,7 @@ describe("CacheRepository", () => {
     });
     const months = cache.usageForService(full.usage.serviceSysId);
     expect(months).toEqual([sparse.usage, full.usage]); // same service (n % 3 == 0), oldest period first
-    expect("visits" in (months[0] ?? {})).toBe(false);
+    expect(months[0]?.visits).toBeUndefined();
     expect([...cache.listUsage()]).toHaveLength(2);
     const again = cache.commitPage("usage", {
       records: [full, sparse],
@@ -202,14 +202,14 @@ describe("CacheRepository", () => {
   it("builds the usage-by-service read index on demand, not during the pull", () => {
     const plan = () =>
       db
-        .prepare("EXPLAIN QUERY PLAN SELECT * FROM usage_months WHERE service_sys_id = ? ORDER BY period")
+        .prepare("EXPLAIN QUERY PLAN SELECT period FROM usage_months WHERE service_sys_id = ? AND tombstoned_at IS NULL ORDER BY period")
         .all("x")
         .map((r) => (r as { detail: string }).detail)
         .join(" | ");
-    expect(plan()).not.toContain("usage_months_by_service");
+    expect(plan()).not.toContain("usage_months_live_by_service");
     cache.ensureReadIndexes();
     cache.ensureReadIndexes(); // idempotent
-    expect(plan()).toContain("usage_months_by_service");
+    expect(plan()).toContain("usage_months_live_by_service");
   });
 
   it("deduplicates quarantine rows and resolves them when the record parses again", () => {

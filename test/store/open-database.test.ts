@@ -57,7 +57,7 @@ describe("openDatabase", () => {
     second.close();
   });
 
-  it("creates the tables of migration 001 and none of later issues", () => {
+  it("creates the tables of the cache and of the estimates, and none of later issues", () => {
     tmp = tempDir();
     const db = openDatabase({ path: tmp.dbPath });
     const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
@@ -65,11 +65,13 @@ describe("openDatabase", () => {
       "cursors",
       "lease",
       "meta",
+      "month_estimates",
       "quarantine",
       "runs",
       "services",
       "sqlite_sequence",
       "usage_months",
+      "year_views",
     ]);
     db.close();
   });
