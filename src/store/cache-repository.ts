@@ -520,13 +520,28 @@ export class CacheRepository {
 
   /** Live usage months of the services whose sys_id is in [first, last], ordered by service then period. */
   usageForServiceRange(firstSysId: string, lastSysId: string): UsageMonth[] {
-    return this.#db
-      .prepare<[string, string], UsageDbRow>(
+    // Raw rows (arrays) cost about half as much to build as objects on hundreds of thousands of rows.
+    const rows = this.#db
+      .prepare<[string, string], unknown[]>(
         `SELECT ${USAGE_COLUMNS} FROM usage_months
           WHERE service_sys_id BETWEEN ? AND ? AND tombstoned_at IS NULL ORDER BY service_sys_id, period, sys_id`,
       )
-      .all(firstSysId, lastSysId)
-      .map(toUsage);
+      .raw(true)
+      .all(firstSysId, lastSysId) as Array<
+      [string, string, string, ...Array<number | null>]
+    >;
+    return rows.map((r) => ({
+      sysId: r[0],
+      serviceSysId: r[1],
+      period: r[2],
+      visits: (r[3] as number | null) ?? undefined,
+      pageViews: (r[4] as number | null) ?? undefined,
+      transactions: (r[5] as number | null) ?? undefined,
+      dataGb: (r[6] as number | null) ?? undefined,
+      avgSessionMin: (r[7] as number | null) ?? undefined,
+      mobileShare: (r[8] as number | null) ?? undefined,
+      sysUpdatedOn: r[9] as unknown as string,
+    }));
   }
 
   /** A service's live usage months, oldest first (a full scan until ensureReadIndexes() has run). */
