@@ -14,6 +14,7 @@ import { resolveConfig } from "../../src/config/resolve-config.js";
 import type { StreamName } from "../../src/domain/cursor.js";
 import { type Clock, systemClock } from "../../src/lib/clock.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
+import type { ServiceNowClient } from "../../src/servicenow/table-client.js";
 import { fieldList } from "../../src/servicenow/table-params.js";
 import type { DevInstance } from "../../src/simulator/server/dev-instance.js";
 import { DevInstance as DevInstanceClass } from "../../src/simulator/server/dev-instance.js";
@@ -22,7 +23,8 @@ import type { LedgerRequest } from "../../src/simulator/store/ledger.js";
 import { CacheRepository } from "../../src/store/cache-repository.js";
 import { Lease } from "../../src/store/lease.js";
 import { openDatabase } from "../../src/store/open-database.js";
-import { type PullRunOptions, type PullSummary, runPull } from "../../src/sync/run-pull.js";
+import { connectInstance } from "../../src/sync/connect-instance.js";
+import { type PullRunDeps, type PullRunOptions, type PullSummary, runPull } from "../../src/sync/run-pull.js";
 import { serviceStream, usageStream } from "../../src/sync/stream-specs.js";
 
 export const ANCHOR_MONTH = "2026-11";
@@ -35,8 +37,11 @@ export interface PullHarnessOptions {
   instance?: DevInstanceOptions;
   /** Config document laid under the environment, as a YAML file would give it. Page size 50 unless set. */
   document?: Record<string, unknown>;
-  /** OAuth (SN_CLIENT_ID/SN_CLIENT_SECRET with the password grant) instead of Basic. */
-  oauth?: boolean;
+  /**
+   * basic (default); oauth = SN_CLIENT_ID/SN_CLIENT_SECRET with SN_USERNAME/SN_PASSWORD (password grant);
+   * oauth-client = SN_CLIENT_ID/SN_CLIENT_SECRET alone (client_credentials grant).
+   */
+  auth?: "basic" | "oauth" | "oauth-client";
 }
 
 export interface PullCall {
@@ -44,6 +49,9 @@ export interface PullCall {
   since?: string;
   clock?: Clock;
   signal?: AbortSignal;
+  /** A client of the test's own (to read its stats); built from the config otherwise. */
+  client?: ServiceNowClient;
+  onProgress?: PullRunDeps["onProgress"];
 }
 
 export interface MissingRecords {
@@ -130,6 +138,7 @@ export class PullHarness {
   readonly db: Database.Database;
   readonly cache: CacheRepository;
   readonly logged = memoryLogger();
+  #cliConfigs = 0;
 
   private constructor(sim: DevInstance, options: PullHarnessOptions) {
     this.sim = sim;
@@ -137,11 +146,11 @@ export class PullHarness {
     this.dbPath = join(this.dir, "cache.db");
     this.configPath = join(this.dir, "empreinte.yaml");
     const { url, username, password, clientId, clientSecret } = sim.credentials;
+    const auth = options.auth ?? "basic";
     this.env = {
       SN_INSTANCE_URL: url,
-      SN_USERNAME: username,
-      SN_PASSWORD: password,
-      ...(options.oauth ? { SN_CLIENT_ID: clientId, SN_CLIENT_SECRET: clientSecret } : {}),
+      ...(auth !== "oauth-client" ? { SN_USERNAME: username, SN_PASSWORD: password } : {}),
+      ...(auth !== "basic" ? { SN_CLIENT_ID: clientId, SN_CLIENT_SECRET: clientSecret } : {}),
       EMPREINTE_DB: this.dbPath,
       EMPREINTE_CONFIG: this.configPath,
     };
@@ -156,7 +165,12 @@ export class PullHarness {
   }
 
   static async start(options: PullHarnessOptions = {}): Promise<PullHarness> {
-    const sim = await DevInstanceClass.start({ anchorMonth: ANCHOR_MONTH, services: 150, months: 6, ...options.instance });
+    const sim = await DevInstanceClass.start({
+      anchorMonth: ANCHOR_MONTH,
+      services: 150,
+      months: 6,
+      ...options.instance,
+    });
     return new PullHarness(sim, options);
   }
 
@@ -174,9 +188,16 @@ export class PullHarness {
         clock: call.clock ?? systemClock,
         log: this.logged.log,
         ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.client ? { clients: new Map([[this.config.catalogue.instance, call.client]]) } : {}),
+        ...(call.onProgress ? { onProgress: call.onProgress } : {}),
       },
       options,
     );
+  }
+
+  /** The connector's client of the configured instance, as runPull would build it. */
+  client(clock: Clock = systemClock): ServiceNowClient {
+    return connectInstance(this.config, this.config.catalogue.instance, { clock });
   }
 
   /** The columns the connector requests for a stream (sysparm_fields), system fields included. */
@@ -229,15 +250,22 @@ export class PullHarness {
     const sysIds: string[] = [];
     let missing = 0;
     let expected = 0;
-    for await (const record of this.instanceRecords(stream, fields)) {
-      expected++;
-      const id = String(record.sys_id);
-      const mine = cached.get(id);
-      cached.delete(id);
-      if (mine !== JSON.stringify(fields.map((f) => record[f] ?? ""))) {
-        missing++;
-        if (sysIds.length < 20) sysIds.push(id);
+    // The walk reads as the integration user: injected faults would hit it too, so they pause meanwhile.
+    const faults = this.sim.faults.settings();
+    this.sim.setFaults({});
+    try {
+      for await (const record of this.instanceRecords(stream, fields)) {
+        expected++;
+        const id = String(record.sys_id);
+        const mine = cached.get(id);
+        cached.delete(id);
+        if (mine !== JSON.stringify(fields.map((f) => record[f] ?? ""))) {
+          missing++;
+          if (sysIds.length < 20) sysIds.push(id);
+        }
       }
+    } finally {
+      this.sim.setFaults(faults);
     }
     return { stream, expected, missing, sysIds, extra: cached.size, duplicateCacheRows };
   }
@@ -250,7 +278,7 @@ export class PullHarness {
     return this.db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
   }
 
-  /** Every record of a stream's table as the integration user reads it (faults should be off). */
+  /** Every record of a stream's table as the integration user reads it (injected faults apply: turn them off). */
   async *instanceRecords(stream: StreamName, fields: readonly string[]): AsyncGenerator<Record<string, string>> {
     let after = "";
     for (;;) {
@@ -320,9 +348,22 @@ export class PullHarness {
     return this.admin<LedgerRequest[]>(`ledger/requests?sinceId=${sinceId}&pathPrefix=/api/now`);
   }
 
-  /** The CLI as an operator runs it (a child process), with this harness's environment. */
-  runCli(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-    return runCli(args, { ...this.env, ...extraEnv });
+  /**
+   * The CLI as an operator runs it (a child process), with this harness's environment; `document` is laid over the
+   * harness's config file for this run only (e.g. fewer retries).
+   */
+  runCli(
+    args: readonly string[],
+    extraEnv: Record<string, string> = {},
+    document?: Record<string, unknown>,
+  ): Promise<CliResult> {
+    const env = { ...this.env, ...extraEnv };
+    if (document !== undefined) {
+      const path = join(this.dir, `cli-${++this.#cliConfigs}.yaml`);
+      writeFileSync(path, stringify(deepMerge(this.document, document)));
+      env.EMPREINTE_CONFIG = path;
+    }
+    return runCli(args, env);
   }
 
   async close(): Promise<void> {
@@ -365,4 +406,65 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr, wallMs: Date.now() - started }));
   });
+}
+
+export const MOCK_ORIGIN = "https://acme.service-now.com";
+export const MOCK_USER = "empreinte.integration";
+export const MOCK_PASSWORD = "mock-password";
+
+/** A connector configured for a mocked instance (nock) with an in-memory cache, for exact request sequences. */
+export class MockBench {
+  readonly config: EmpreinteConfig;
+  readonly db: Database.Database;
+  readonly cache: CacheRepository;
+  readonly logged = memoryLogger();
+
+  constructor(document: Record<string, unknown> = {}) {
+    this.config = resolveConfig({
+      document: deepMerge(
+        { catalogue: { pageSize: 50 }, usage: { pageSize: 50 }, sync: { fullReconcileEveryNRuns: 0 } },
+        document,
+      ),
+      env: { SN_INSTANCE_URL: MOCK_ORIGIN, SN_USERNAME: MOCK_USER, SN_PASSWORD: MOCK_PASSWORD },
+    }).config;
+    this.db = openDatabase({ path: ":memory:" });
+    this.cache = new CacheRepository(this.db);
+  }
+
+  client(clock: Clock = systemClock): ServiceNowClient {
+    return connectInstance(this.config, this.config.catalogue.instance, { clock });
+  }
+
+  pull(call: PullCall = {}): Promise<PullSummary> {
+    const clock = call.clock ?? systemClock;
+    return runPull(
+      {
+        db: this.db,
+        config: this.config,
+        clock,
+        log: this.logged.log,
+        clients: new Map([[this.config.catalogue.instance, call.client ?? this.client(clock)]]),
+        ...(call.onProgress ? { onProgress: call.onProgress } : {}),
+      },
+      { full: call.full === true, owner: "test" },
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** A valid catalogue record as the Table API returns it (stored values, plain sys_ids). */
+export function mockService(n: number, updatedOn: string): Record<string, string> {
+  return {
+    sys_id: n.toString(16).padStart(32, "0"),
+    sys_updated_on: updatedOn,
+    sys_mod_count: "1",
+    sys_class_name: "cmdb_ci_service_business",
+    name: `Service ${n}`,
+    operational_status: "1",
+    u_hosting_mode: "vcpu",
+    u_vcpu_count: "4",
+  };
 }

@@ -126,10 +126,7 @@ describe("incremental pulls after it", () => {
     for (const s of ["services", "usage"] as const) {
       const stream = summary.streams.find((x) => x.stream === s);
       const edited = s === "services" ? services.length : usage.length;
-      const windowRows = await h.count(
-        s,
-        `sys_updated_on>=${stream?.start.since}^sys_updated_on<=${windowStart[s]}`,
-      );
+      const windowRows = await h.count(s, `sys_updated_on>=${stream?.start.since}^sys_updated_on<=${windowStart[s]}`);
       expect(stream?.read).toBe(windowRows + edited);
       expect(stream?.written).toBe(edited);
       const missing = await h.recordsMissing(s);

@@ -120,9 +120,13 @@ describe("one incremental pull on the wire", () => {
       .get("/api/now/table/cmdb_ci_service")
       .query(listQuery("services", `${BASE}^sys_updated_on>=${SINCE_S}^${ORDER}`, true, 2))
       .reply(
-        record(200, { result: [service(1, "2026-10-01 09:58:00"), service(2, "2026-10-01 10:02:00")] }, {
-          "X-Total-Count": "3",
-        }),
+        record(
+          200,
+          { result: [service(1, "2026-10-01 09:58:00"), service(2, "2026-10-01 10:02:00")] },
+          {
+            "X-Total-Count": "3",
+          },
+        ),
       );
     // Page 2: strictly after (10:02:00, id(2)); base filter and lower bound repeated in both ^NQ groups; no count.
     const after2 =
@@ -145,9 +149,13 @@ describe("one incremental pull on the wire", () => {
       .get("/api/now/table/u_digital_service_usage")
       .query(listQuery("usage", `sys_updated_on>=${SINCE_U}^${ORDER}`, true, 5))
       .reply(
-        record(200, { result: [usage(0x11, "2026-10-01 07:59:59"), usage(0x12, "2026-10-01 08:30:00")] }, {
-          "X-Total-Count": "2",
-        }),
+        record(
+          200,
+          { result: [usage(0x11, "2026-10-01 07:59:59"), usage(0x12, "2026-10-01 08:30:00")] },
+          {
+            "X-Total-Count": "2",
+          },
+        ),
       );
 
     const summary = await runPull(
