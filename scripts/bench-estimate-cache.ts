@@ -33,7 +33,10 @@ const data = generateDataset({ seed: 1, services, months, anchorMonth: "2026-11"
 
 function fill<R>(
   records: Iterable<Record<string, string>>,
-  spec: { map(raw: Record<string, string>): { ok: true; value: unknown } | { ok: false }; row(v: never, raw: never): R },
+  spec: {
+    map(raw: Record<string, string>): { ok: true; value: unknown } | { ok: false };
+    row(v: never, raw: never): R;
+  },
   commit: (rows: R[]) => void,
 ): number {
   let batch: R[] = [];

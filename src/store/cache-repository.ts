@@ -527,9 +527,7 @@ export class CacheRepository {
           WHERE service_sys_id BETWEEN ? AND ? AND tombstoned_at IS NULL ORDER BY service_sys_id, period, sys_id`,
       )
       .raw(true)
-      .all(firstSysId, lastSysId) as Array<
-      [string, string, string, ...Array<number | null>]
-    >;
+      .all(firstSysId, lastSysId) as Array<[string, string, string, ...Array<number | null>]>;
     return rows.map((r) => ({
       sysId: r[0],
       serviceSysId: r[1],

@@ -202,7 +202,9 @@ describe("CacheRepository", () => {
   it("builds the usage-by-service read index on demand, not during the pull", () => {
     const plan = () =>
       db
-        .prepare("EXPLAIN QUERY PLAN SELECT period FROM usage_months WHERE service_sys_id = ? AND tombstoned_at IS NULL ORDER BY period")
+        .prepare(
+          "EXPLAIN QUERY PLAN SELECT period FROM usage_months WHERE service_sys_id = ? AND tombstoned_at IS NULL ORDER BY period",
+        )
         .all("x")
         .map((r) => (r as { detail: string }).detail)
         .join(" | ");

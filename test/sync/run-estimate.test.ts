@@ -41,7 +41,10 @@ describe("estimate over the cache", () => {
   it("stores exactly what the pure engine computes from the cached records", () => {
     const repo = new EstimateRepository(h.db);
     for (const { service, usage } of [...repo.servicesInChunks(50)].flat().slice(0, 25)) {
-      const expected = estimateService(service, usage, factors, { runPeriod: "2026-11-01", underusedVisitsPerMonth: 100 });
+      const expected = estimateService(service, usage, factors, {
+        runPeriod: "2026-11-01",
+        underusedVisitsPerMonth: 100,
+      });
       expect(repo.yearView(service.sysId)?.view).toEqual(expected.year);
       expect(repo.monthEstimates(service.sysId)).toEqual(
         expected.months.map((m) => ({

@@ -32,7 +32,9 @@ export function registerEstimate(program: Command): void {
         const ctx = commandContext(globals);
         const factors = loadFactorSet({
           id: ctx.config.estimation.factorSet,
-          ...(ctx.config.estimation.factorOverrides !== undefined ? { overrides: ctx.config.estimation.factorOverrides } : {}),
+          ...(ctx.config.estimation.factorOverrides !== undefined
+            ? { overrides: ctx.config.estimation.factorOverrides }
+            : {}),
           ...(globals.config ? { baseDir: dirname(globals.config) } : {}),
         });
         const db = ctx.openDb();
