@@ -43,6 +43,11 @@ export interface PageCommit<R> {
   resolvedSysIds?: readonly string[];
   /** The keyset position after this page; the stored cursor only ever moves forward (see `commitPage`). */
   cursor: Cursor;
+  /**
+   * Append the records to the stream's staging table instead of upserting them (a first full load, see
+   * `isStagedLoad`); `mergeStaged` moves them into the keyed table at the end of the read.
+   */
+  staged?: boolean;
   fencingToken: number;
   nowMs: number;
 }
@@ -68,6 +73,13 @@ export interface ContentHash {
   count: number;
   sha256: string;
   fields: string[];
+}
+
+export interface MergeResult {
+  /** Staged rows read (versions, duplicates included). */
+  staged: number;
+  /** Rows written into the keyed table: one per sys_id, plus one per later version of a sys_id staged twice. */
+  merged: number;
 }
 
 export interface ListServicesOptions {
@@ -175,6 +187,12 @@ function toUsage(row: UsageDbRow): UsageMonth {
   };
 }
 
+/** The record's sys_mod_count when it carries one (usage does not map it): orders versions in the staged merge. */
+function modCountOf(raw: RawRecord): number | null {
+  const n = Number(raw.sys_mod_count);
+  return raw.sys_mod_count !== undefined && raw.sys_mod_count !== "" && Number.isInteger(n) ? n : null;
+}
+
 function quarantineKey(record: QuarantinedRecord, rawJson: string): string {
   return record.sysId !== "" ? record.sysId : `sha256:${createHash("sha256").update(rawJson).digest("hex")}`;
 }
@@ -204,6 +222,14 @@ export class CacheRepository {
   readonly #setMeta: Database.Statement<[string, string]>;
   readonly #deleteMeta: Database.Statement<[string]>;
   readonly #openQuarantineCount: Record<StreamName, Database.Statement<[string], { n: number }>>;
+  readonly #stageService: Database.Statement<Record<string, unknown>>;
+  readonly #stageUsage: Database.Statement<Record<string, unknown>>;
+  readonly #markStagedLoad: Database.Statement<[StreamName, string]>;
+  readonly #stagedLoadOpen: Database.Statement<[StreamName], { open: number }>;
+  readonly #anyCached: Record<StreamName, Database.Statement<[], { any: number }>>;
+  readonly #mergeStaged: Record<StreamName, Database.Statement<[]>>;
+  readonly #clearStaging: Record<StreamName, Database.Statement<[]>>;
+  readonly #endStagedLoad: Database.Statement<[StreamName]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -327,6 +353,61 @@ export class CacheRepository {
       services: openQuarantine("services"),
       usage: openQuarantine("usage_months"),
     };
+    // Staging (migration 003): plain appends in rowid order, no sys_id index to maintain.
+    this.#stageService = db.prepare(
+      `INSERT INTO services_staging (${SERVICE_COLUMNS}, raw_json, received_at)
+       VALUES (@sys_id, @name, @class_name, @operational_status, @retired, @criticality, @owned_by, @support_group,
+               @domain, @hosting, @owned, @sys_updated_on, @sys_mod_count, @raw_json, @now)`,
+    );
+    this.#stageUsage = db.prepare(
+      `INSERT INTO usage_months_staging (${USAGE_COLUMNS}, sys_mod_count, raw_json, received_at)
+       VALUES (@sys_id, @service_sys_id, @period, @visits, @page_views, @transactions, @data_gb, @avg_session_min,
+               @mobile_share, @sys_updated_on, @sys_mod_count, @raw_json, @now)`,
+    );
+    this.#markStagedLoad = db.prepare("INSERT OR IGNORE INTO staged_loads (stream, started_at) VALUES (?, ?)");
+    this.#stagedLoadOpen = db.prepare("SELECT EXISTS (SELECT 1 FROM staged_loads WHERE stream = ?) AS open");
+    this.#anyCached = {
+      services: db.prepare("SELECT EXISTS (SELECT 1 FROM services) AS any"),
+      usage: db.prepare("SELECT EXISTS (SELECT 1 FROM usage_months) AS any"),
+    };
+    // One sorted pass over the staged rows, in sys_id order (so the keyed table's index is appended to, not written
+    // at random) and, within a sys_id, oldest version first: sys_updated_on, then sys_mod_count, then the last received
+    // (a page re-read after a resume stages the same version twice). Each later version of a sys_id overwrites the
+    // one before it, so the latest wins; first_seen keeps the earliest receipt. Sorting the rows once costs less than
+    // ranking them with a window and sorting again (measured). The keyed table is empty when a staged load starts
+    // (isStagedLoad), so rows of older runs are not involved. (`WHERE true`: SQLite needs it to parse ON CONFLICT after
+    // INSERT … SELECT.)
+    const staged = (table: string, columns: string) =>
+      `SELECT ${columns}, raw_json, received_at, received_at FROM ${table} WHERE true
+        ORDER BY sys_id, sys_updated_on, sys_mod_count, seq`;
+    this.#mergeStaged = {
+      services: db.prepare(
+        `INSERT INTO services (${SERVICE_COLUMNS}, raw_json, first_seen, last_seen)
+         ${staged("services_staging", SERVICE_COLUMNS)}
+         ON CONFLICT (sys_id) DO UPDATE SET
+           name = excluded.name, class_name = excluded.class_name, operational_status = excluded.operational_status,
+           retired = excluded.retired, criticality = excluded.criticality, owned_by = excluded.owned_by,
+           support_group = excluded.support_group, domain = excluded.domain, hosting = excluded.hosting,
+           owned = excluded.owned, sys_updated_on = excluded.sys_updated_on, sys_mod_count = excluded.sys_mod_count,
+           raw_json = excluded.raw_json, tombstoned_at = NULL,
+           first_seen = MIN(services.first_seen, excluded.first_seen), last_seen = excluded.last_seen`,
+      ),
+      usage: db.prepare(
+        `INSERT INTO usage_months (${USAGE_COLUMNS}, raw_json, first_seen, last_seen)
+         ${staged("usage_months_staging", USAGE_COLUMNS)}
+         ON CONFLICT (sys_id) DO UPDATE SET
+           service_sys_id = excluded.service_sys_id, period = excluded.period, visits = excluded.visits,
+           page_views = excluded.page_views, transactions = excluded.transactions, data_gb = excluded.data_gb,
+           avg_session_min = excluded.avg_session_min, mobile_share = excluded.mobile_share,
+           sys_updated_on = excluded.sys_updated_on, raw_json = excluded.raw_json, tombstoned_at = NULL,
+           first_seen = MIN(usage_months.first_seen, excluded.first_seen), last_seen = excluded.last_seen`,
+      ),
+    };
+    this.#clearStaging = {
+      services: db.prepare("DELETE FROM services_staging"),
+      usage: db.prepare("DELETE FROM usage_months_staging"),
+    };
+    this.#endStagedLoad = db.prepare("DELETE FROM staged_loads WHERE stream = ?");
   }
 
   /** Runs `fn` in one BEGIN IMMEDIATE transaction after checking the fencing token; maps SQLite errors. */
@@ -358,11 +439,13 @@ export class CacheRepository {
     return this.#fenced(`commit a page of ${stream}`, page.fencingToken, () => {
       let written = 0;
       const upsertedSysIds: string[] = [];
+      // The marker goes in with the first staged page, so a run killed after it resumes staging (isStagedLoad).
+      if (page.staged === true) this.#markStagedLoad.run(stream, now);
       for (const record of page.records) {
         const result =
           stream === "services"
-            ? this.#writeService(record as ServiceRow, now)
-            : this.#writeUsage(record as UsageRow, now);
+            ? this.#writeService(record as ServiceRow, now, page.staged === true)
+            : this.#writeUsage(record as UsageRow, now, page.staged === true);
         written += result.changes;
         upsertedSysIds.push(result.sysId);
       }
@@ -394,8 +477,8 @@ export class CacheRepository {
     });
   }
 
-  #writeService({ service: s, raw }: ServiceRow, now: string): { sysId: string; changes: number } {
-    const { changes } = this.#upsertService.run({
+  #writeService({ service: s, raw }: ServiceRow, now: string, staged: boolean): { sysId: string; changes: number } {
+    const { changes } = (staged ? this.#stageService : this.#upsertService).run({
       sys_id: s.sysId,
       name: s.name,
       class_name: s.className,
@@ -415,8 +498,8 @@ export class CacheRepository {
     return { sysId: s.sysId, changes };
   }
 
-  #writeUsage({ usage: u, raw }: UsageRow, now: string): { sysId: string; changes: number } {
-    const { changes } = this.#upsertUsage.run({
+  #writeUsage({ usage: u, raw }: UsageRow, now: string, staged: boolean): { sysId: string; changes: number } {
+    const fields = {
       sys_id: u.sysId,
       service_sys_id: u.serviceSysId,
       period: u.period,
@@ -429,8 +512,35 @@ export class CacheRepository {
       sys_updated_on: u.sysUpdatedOn,
       raw_json: JSON.stringify(raw),
       now,
-    });
+    };
+    const { changes } = staged
+      ? this.#stageUsage.run({ ...fields, sys_mod_count: modCountOf(raw) })
+      : this.#upsertUsage.run(fields);
     return { sysId: u.sysId, changes };
+  }
+
+  /**
+   * Whether the stream's pages are to be staged (see migration 003): while a staged load is in progress (its first
+   * staged page committed, not merged yet: a run killed mid-load resumes staging whatever its cursor says), or when
+   * the stream starts from nothing, i.e. no cursor and no cached row (tombstoned ones included). Any other read
+   * upserts: the keyed table then has rows that a staged version could not be compared with page by page.
+   */
+  isStagedLoad(stream: StreamName): boolean {
+    if (this.#stagedLoadOpen.get(stream)?.open === 1) return true;
+    return this.getCursor(stream).updatedOn === "" && this.#anyCached[stream].get()?.any !== 1;
+  }
+
+  /**
+   * Ends a staged load: moves the latest version of each staged sys_id into the keyed table (in sys_id order), empties
+   * the staging table and clears the marker, in ONE fenced transaction. A no-op when nothing is staged.
+   */
+  mergeStaged(stream: StreamName, fencingToken: number): MergeResult {
+    return this.#fenced(`merge the staged ${stream}`, fencingToken, () => {
+      const merged = this.#mergeStaged[stream].run().changes;
+      const staged = this.#clearStaging[stream].run().changes;
+      this.#endStagedLoad.run(stream);
+      return { staged, merged };
+    });
   }
 
   /** The stored cursor; `updatedOn: ""` and `sysId: ""` before the first committed page (or after a reset). */

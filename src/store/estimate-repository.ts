@@ -111,26 +111,23 @@ export interface StoredYearView {
 export class EstimateRepository {
   readonly #db: Database.Database;
   readonly #cache: CacheRepository;
-  readonly #putMonths: Database.Statement<[string, string, string, Buffer]>;
-  readonly #putYear: Database.Statement<[string, string, string, string, number, string, string]>;
+  readonly #putYear: Database.Statement<[string, string, string, string, number, string, string, Buffer]>;
   readonly #getYear: Database.Statement<[string], { view_json: string; run_period: string }>;
   readonly #allYears: Database.Statement<[], { view_json: string; run_period: string }>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#cache = new CacheRepository(db);
-    this.#putMonths = db.prepare(
-      "INSERT INTO month_estimates (service_sys_id, method, factor_set_id, months) VALUES (?, ?, ?, ?)",
-    );
     this.#putYear = db.prepare(
-      `INSERT INTO year_views (service_sys_id, run_period, method, factor_set_id, co2e_kg_year, usage_status, view_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (service_sys_id) DO UPDATE SET run_period = excluded.run_period, method = excluded.method,
-         factor_set_id = excluded.factor_set_id, co2e_kg_year = excluded.co2e_kg_year,
-         usage_status = excluded.usage_status, view_json = excluded.view_json`,
+      `INSERT INTO estimates (service_sys_id, run_period, method, factor_set_id, co2e_kg_year, usage_status,
+         year_view_json, months) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#getYear = db.prepare("SELECT view_json, run_period FROM year_views WHERE service_sys_id = ?");
-    this.#allYears = db.prepare("SELECT view_json, run_period FROM year_views ORDER BY service_sys_id");
+    this.#getYear = db.prepare(
+      "SELECT year_view_json AS view_json, run_period FROM estimates WHERE service_sys_id = ?",
+    );
+    this.#allYears = db.prepare(
+      "SELECT year_view_json AS view_json, run_period FROM estimates ORDER BY service_sys_id",
+    );
   }
 
   /** Live services (retired included) with their usage months, `chunkSize` at a time, in sys_id order. */
@@ -159,14 +156,12 @@ export class EstimateRepository {
    */
   replaceAll(produce: (save: (r: EstimatedService) => void) => void): void {
     this.#db.transaction(() => {
-      this.#db.exec("DELETE FROM month_estimates; DELETE FROM year_views;");
+      this.#db.exec("DELETE FROM estimates");
       produce((r) => this.#save(r));
     })();
   }
 
   #save(r: EstimatedService): void {
-    const y0 = r.year;
-    this.#putMonths.run(y0.serviceSysId, y0.method, y0.factorSetId, encodeMonths(r.months));
     const y = r.year;
     this.#putYear.run(
       y.serviceSysId,
@@ -176,6 +171,7 @@ export class EstimateRepository {
       y.co2eKgYear,
       y.usageStatus,
       JSON.stringify(y),
+      encodeMonths(r.months),
     );
   }
 
@@ -193,16 +189,16 @@ export class EstimateRepository {
   /** Stored month figures of one service, oldest first. */
   monthEstimates(serviceSysId: string): StoredMonthEstimate[] {
     const row = this.#db
-      .prepare<[string], { months: Buffer }>("SELECT months FROM month_estimates WHERE service_sys_id = ?")
+      .prepare<[string], { months: Buffer }>("SELECT months FROM estimates WHERE service_sys_id = ?")
       .get(serviceSysId);
     return row ? decodeMonths(row.months) : [];
   }
 
   counts(): { months: number; services: number } {
     const months =
-      this.#db.prepare<[], { n: number }>(`SELECT SUM(length(months)) / ${SLOTS * 8} AS n FROM month_estimates`).get()
-        ?.n ?? 0;
-    const services = this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM year_views").get()?.n ?? 0;
+      this.#db.prepare<[], { n: number }>(`SELECT SUM(length(months)) / ${SLOTS * 8} AS n FROM estimates`).get()?.n ??
+      0;
+    const services = this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM estimates").get()?.n ?? 0;
     return { months, services };
   }
 }

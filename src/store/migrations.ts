@@ -1,6 +1,7 @@
 // The cache schema, as an ordered list of migrations applied by `PRAGMA user_version`, each in one IMMEDIATE
 // transaction, so two processes opening a fresh file at once cannot both apply the same step. Never edit a released
-// migration: add the next one. 002 holds the estimates; the push tables (outbox, conflicts, written values) come next.
+// migration: add the next one. 002 holds the estimates, 003 the first-load staging tables; the push tables (outbox,
+// conflicts, written values) come next.
 //
 // Conventions: STRICT tables (a wrong type is an error, not a silent coercion); instants we stamp ourselves are
 // ISO 8601 UTC text (`…Z`), except the lease's, which are epoch milliseconds because they are compared, not read;
@@ -114,27 +115,76 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     name: "estimates: service-month estimates and year views, with method and factor set",
-    // Month estimates are kept as one series per service, a BLOB of float64 (exact, unrounded; layout in
-    // estimate-repository.ts): one row per service instead of 2.4M rows at 100,000 services, and no float-to-text
-    // conversion, which measured as the largest cost of the stage. The year view keeps the ServiceYearView as JSON. Method and factor set are
-    // columns so a report can tell which results came from which method version (DESIGN.md §4 invariant 8).
+    // One row per service: the year view (the ServiceYearView as JSON) and the month series as a BLOB of float64
+    // (exact, unrounded; layout in estimate-repository.ts). One insert per service instead of 2.4M rows at 100,000
+    // services, and no float-to-text conversion of the months, which measured as the largest cost of the stage.
+    // Method and factor set are columns so a report can tell which results came from which method version
+    // (DESIGN.md §4 invariant 8).
     // No timestamp per row: re-estimating the same cache for the same run month stores byte-identical rows.
     sql: `
-      CREATE TABLE month_estimates (
-        service_sys_id TEXT PRIMARY KEY,
-        method         TEXT NOT NULL,
-        factor_set_id  TEXT NOT NULL,
-        months         BLOB NOT NULL
-      ) STRICT;
-
-      CREATE TABLE year_views (
+      CREATE TABLE estimates (
         service_sys_id TEXT PRIMARY KEY,
         run_period     TEXT NOT NULL,
         method         TEXT NOT NULL,
         factor_set_id  TEXT NOT NULL,
         co2e_kg_year   REAL NOT NULL,
         usage_status   TEXT NOT NULL,
-        view_json      TEXT NOT NULL
+        year_view_json TEXT NOT NULL,
+        months         BLOB NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    name: "staging: unindexed append-only tables for a stream's first full load",
+    // A keyset read by sys_updated_on delivers sys_ids in random order, so upserting it into the sys_id-keyed tables
+    // writes one random index leaf per row (docs/performance.md "Why the large pull is slow"). A stream's first full
+    // load appends its pages here instead (rowid order: sequential writes), then CacheRepository.mergeStaged() moves
+    // the latest version of each sys_id into the keyed table in one sorted INSERT … SELECT. No index but the rowid:
+    // duplicates (a record edited during the read, pages re-read after a resume) are resolved by the merge.
+    // staged_loads marks a load in progress, so a run killed mid-load resumes staging (the rule is in
+    // CacheRepository.isStagedLoad).
+    sql: `
+      CREATE TABLE staged_loads (
+        stream     TEXT PRIMARY KEY CHECK (stream IN ('services', 'usage')),
+        started_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE services_staging (
+        seq                INTEGER PRIMARY KEY,
+        sys_id             TEXT NOT NULL CHECK (sys_id <> ''),
+        name               TEXT NOT NULL,
+        class_name         TEXT NOT NULL,
+        operational_status TEXT NOT NULL,
+        retired            INTEGER NOT NULL CHECK (retired IN (0, 1)),
+        criticality        TEXT NOT NULL,
+        owned_by           TEXT NOT NULL,
+        support_group      TEXT NOT NULL,
+        domain             TEXT NOT NULL,
+        hosting            TEXT NOT NULL,
+        owned              TEXT NOT NULL,
+        sys_updated_on     TEXT NOT NULL,
+        sys_mod_count      INTEGER NOT NULL,
+        raw_json           TEXT NOT NULL,
+        received_at        TEXT NOT NULL
+      ) STRICT;
+
+      -- sys_mod_count is not a mapped usage column; it is kept (when the record carries it) to order versions.
+      CREATE TABLE usage_months_staging (
+        seq             INTEGER PRIMARY KEY,
+        sys_id          TEXT NOT NULL CHECK (sys_id <> ''),
+        service_sys_id  TEXT NOT NULL,
+        period          TEXT NOT NULL,
+        visits          REAL,
+        page_views      REAL,
+        transactions    REAL,
+        data_gb         REAL,
+        avg_session_min REAL,
+        mobile_share    REAL,
+        sys_updated_on  TEXT NOT NULL,
+        sys_mod_count   INTEGER,
+        raw_json        TEXT NOT NULL,
+        received_at     TEXT NOT NULL
       ) STRICT;
     `,
   },

@@ -125,44 +125,65 @@ export async function pullStream<T, R>(
     // Incremental reads usually fit in one page: counting lets the reader stop after it (see keyset-pages.ts).
     countFirstPage: start.reason === "lookback" || start.reason === "since-flag",
   });
+  // A stream's first full load appends its pages to an unindexed staging table and merges them into the keyed table
+  // in one sorted pass at the end of the read: upserting pages in sys_updated_on order writes the sys_id index at
+  // random (docs/performance.md). Decided once per read; a run killed mid-load resumes staging (isStagedLoad).
+  const staged = deps.cache.isStagedLoad(spec.stream);
   let previousShort = false;
   let shortMidStream = false;
-  for await (const page of pages) {
-    if (previousShort) shortMidStream = true;
-    previousShort = page.records.length < spec.pageSize;
-    const rows: R[] = [];
-    const quarantined: QuarantinedRecord[] = [];
-    for (const item of page.records) {
-      if (isEmptyObject(item)) {
-        result.aclHidden += 1;
-        continue;
+  try {
+    for await (const page of pages) {
+      if (previousShort) shortMidStream = true;
+      previousShort = page.records.length < spec.pageSize;
+      const rows: R[] = [];
+      const quarantined: QuarantinedRecord[] = [];
+      for (const item of page.records) {
+        if (isEmptyObject(item)) {
+          result.aclHidden += 1;
+          continue;
+        }
+        const parsed = RawRecord.safeParse(item);
+        if (!parsed.success) {
+          quarantined.push({ sysId: "", reason: "the row is not a JSON object", raw: item });
+          continue;
+        }
+        const mapped = spec.map(parsed.data);
+        if (mapped.ok) rows.push(spec.row(mapped.value, parsed.data));
+        else quarantined.push({ sysId: mapped.sysId, reason: mapped.reason, raw: item });
       }
-      const parsed = RawRecord.safeParse(item);
-      if (!parsed.success) {
-        quarantined.push({ sysId: "", reason: "the row is not a JSON object", raw: item });
-        continue;
-      }
-      const mapped = spec.map(parsed.data);
-      if (mapped.ok) rows.push(spec.row(mapped.value, parsed.data));
-      else quarantined.push({ sysId: mapped.sysId, reason: mapped.reason, raw: item });
+      cursor = laterKey(cursor, page.lastKey);
+      const committed = spec.commit(deps.cache, {
+        records: rows,
+        quarantined,
+        cursor,
+        fencingToken: deps.fencingToken,
+        nowMs: deps.clock.nowMs(),
+        ...(staged ? { staged: true } : {}),
+      });
+      result.pages += 1;
+      result.read += page.records.length;
+      result.written += committed.written;
+      result.unchanged += committed.unchanged;
+      result.quarantined += committed.quarantined;
+      result.resolved += committed.resolved;
+      result.cursor = { updatedOn: committed.cursor.updatedOn, sysId: committed.cursor.sysId };
+      deps.onPage?.(result);
     }
-    cursor = laterKey(cursor, page.lastKey);
-    const committed = spec.commit(deps.cache, {
-      records: rows,
-      quarantined,
-      cursor,
-      fencingToken: deps.fencingToken,
-      nowMs: deps.clock.nowMs(),
-    });
-    result.pages += 1;
-    result.read += page.records.length;
-    result.written += committed.written;
-    result.unchanged += committed.unchanged;
-    result.quarantined += committed.quarantined;
-    result.resolved += committed.resolved;
-    result.cursor = { updatedOn: committed.cursor.updatedOn, sysId: committed.cursor.sysId };
-    deps.onPage?.(result);
+  } catch (err) {
+    // A run that stops on an error (rate limit, outage, interruption) merges what it staged, so status, estimates and
+    // hashes see its committed pages like after any other run; the next read then upserts. Only a killed process
+    // leaves rows staged, and the next run resumes staging. A failed merge (lease lost) leaves them for that run too.
+    if (staged) {
+      try {
+        deps.cache.mergeStaged(spec.stream, deps.fencingToken);
+      } catch {
+        // The original error is the one to report.
+      }
+    }
+    throw err;
   }
+  // Before the completeness check, which counts the keyed table's live rows.
+  if (staged) deps.cache.mergeStaged(spec.stream, deps.fencingToken);
   if ((shortMidStream || result.aclHidden > 0) && deps.client.aggregate) {
     result.incomplete = await completeness(spec, deps, start);
   }

@@ -63,15 +63,17 @@ describe("openDatabase", () => {
     const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(names).toEqual([
       "cursors",
+      "estimates",
       "lease",
       "meta",
-      "month_estimates",
       "quarantine",
       "runs",
       "services",
+      "services_staging",
       "sqlite_sequence",
+      "staged_loads",
       "usage_months",
-      "year_views",
+      "usage_months_staging",
     ]);
     db.close();
   });

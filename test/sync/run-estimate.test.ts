@@ -10,9 +10,8 @@ import { PullHarness, runCli } from "../helpers/pull-harness.js";
 const runClock: Clock = { nowMs: () => Date.UTC(2026, 10, 29, 12, 0, 0), sleep: async () => {} };
 
 function dump(h: PullHarness): string {
-  const months = h.db.prepare("SELECT * FROM month_estimates ORDER BY service_sys_id").all();
-  const years = h.db.prepare("SELECT * FROM year_views ORDER BY service_sys_id").all();
-  return JSON.stringify({ months, years });
+  const rows = h.db.prepare("SELECT * FROM estimates ORDER BY service_sys_id").all();
+  return JSON.stringify(rows);
 }
 
 describe("estimate over the cache", () => {
@@ -32,7 +31,7 @@ describe("estimate over the cache", () => {
     expect(s.runPeriod).toBe("2026-11-01");
     const repo = new EstimateRepository(h.db);
     expect(repo.counts().services).toBe(live);
-    const rows = h.db.prepare("SELECT DISTINCT method, factor_set_id FROM year_views").all();
+    const rows = h.db.prepare("SELECT DISTINCT method, factor_set_id FROM estimates").all();
     expect(rows).toEqual([{ method: "empreinte-dscf/1", factor_set_id: "fr-2024" }]);
     // Every status of the method shows up in the seeded catalogue.
     expect(Object.keys(s.byUsageStatus).sort()).toEqual(["no-data", "underused", "unused", "used"]);
