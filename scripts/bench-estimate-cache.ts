@@ -11,7 +11,7 @@ import { generateDataset } from "../src/simulator/data/generate-dataset.js";
 import { CacheRepository, type ServiceRow, type UsageRow } from "../src/store/cache-repository.js";
 import { Lease } from "../src/store/lease.js";
 import { openDatabase } from "../src/store/open-database.js";
-import { runEstimate } from "../src/sync/run-estimate.js";
+import { runEstimate, runEstimateParallel } from "../src/sync/run-estimate.js";
 import { serviceStream, usageStream } from "../src/sync/stream-specs.js";
 
 function arg(name: string, fallback: number): number {
@@ -86,7 +86,9 @@ const sampler = setInterval(() => {
 }, 50);
 t0 = performance.now();
 const clock = { ...systemClock, nowMs: () => Date.UTC(2026, 10, 29, 12) };
-const summary = runEstimate(db, clock, { factors, underusedVisitsPerMonth: 100 });
+const summary = process.argv.includes("--single-thread")
+  ? runEstimate(db, clock, { factors, underusedVisitsPerMonth: 100 })
+  : await runEstimateParallel(db, clock, { factors, underusedVisitsPerMonth: 100 });
 const wallS = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -21,7 +21,7 @@ const SLOTS = 16;
 const USAGES = ["visits", "zero-visits", "no-usage-data"] as const;
 const GRADES = ["A", "B", "C", "D", "E", "F", "G"] as const;
 
-function encodeMonths(months: readonly ServiceMonthEstimate[]): Buffer {
+export function encodeMonths(months: readonly ServiceMonthEstimate[]): Buffer {
   const a = new Float64Array(months.length * SLOTS);
   let i = 0;
   for (const m of months) {
@@ -97,6 +97,17 @@ export interface StoredMonthEstimate {
   confidenceScore: number | null;
 }
 
+export interface EncodedEstimate {
+  serviceSysId: string;
+  runPeriod: string;
+  method: string;
+  factorSetId: string;
+  co2eKgYear: number;
+  usageStatus: string;
+  yearViewJson: string;
+  months: ArrayBuffer | Uint8Array;
+}
+
 export interface EstimatedService {
   months: ServiceMonthEstimate[];
   year: ServiceYearView;
@@ -131,11 +142,19 @@ export class EstimateRepository {
   }
 
   /** Live services (retired included) with their usage months, `chunkSize` at a time, in sys_id order. */
-  *servicesInChunks(chunkSize = 1000): Generator<ServiceWithUsage[]> {
-    this.#cache.ensureReadIndexes();
-    let after = "";
+  /**
+   * Live services with their usage, `chunkSize` at a time, in sys_id order, for sys_ids in (after, upTo]. A reader on
+   * a read-only connection (the estimate worker) passes `ensureIndexes: false`: the writer built them first.
+   */
+  *servicesInChunks(
+    chunkSize = 1000,
+    range: { after?: string; upTo?: string; ensureIndexes?: boolean } = {},
+  ): Generator<ServiceWithUsage[]> {
+    if (range.ensureIndexes !== false) this.#cache.ensureReadIndexes();
+    let after = range.after ?? "";
     for (;;) {
-      const services = this.#cache.servicesAfter(after, chunkSize);
+      let services = this.#cache.servicesAfter(after, chunkSize);
+      if (range.upTo !== undefined) services = services.filter((x) => x.sysId <= (range.upTo as string));
       if (services.length === 0) return;
       const first = services[0]?.sysId as string;
       const last = services[services.length - 1]?.sysId as string;
@@ -159,6 +178,58 @@ export class EstimateRepository {
       this.#db.exec("DELETE FROM estimates");
       produce((r) => this.#save(r));
     })();
+  }
+
+  /** Builds the cache's read indexes now (before a read-only connection, e.g. the estimate worker, needs them). */
+  prepareReads(): void {
+    this.#cache.ensureReadIndexes();
+  }
+
+  /** Manual form of replaceAll for a producer that awaits (a worker): begin, save rows, then commit or roll back. */
+  beginReplace(): void {
+    this.#db.exec("BEGIN IMMEDIATE");
+    this.#db.exec("DELETE FROM estimates");
+  }
+
+  commitReplace(): void {
+    this.#db.exec("COMMIT");
+  }
+
+  rollbackReplace(): void {
+    if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+  }
+
+  save(r: EstimatedService): void {
+    this.#save(r);
+  }
+
+  /** A row computed elsewhere (the estimate worker): the year view already as JSON, the months already encoded. */
+  saveEncoded(row: EncodedEstimate): void {
+    this.#putYear.run(
+      row.serviceSysId,
+      row.runPeriod,
+      row.method,
+      row.factorSetId,
+      row.co2eKgYear,
+      row.usageStatus,
+      row.yearViewJson,
+      row.months instanceof Uint8Array
+        ? Buffer.from(row.months.buffer, row.months.byteOffset, row.months.byteLength)
+        : Buffer.from(row.months),
+    );
+  }
+
+  /** The sys_id in the middle of the live services, to split the work in two halves. */
+  medianServiceSysId(): string | undefined {
+    const n =
+      this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM services WHERE tombstoned_at IS NULL").get()?.n ??
+      0;
+    if (n < 2) return undefined;
+    return this.#db
+      .prepare<[number], { sys_id: string }>(
+        "SELECT sys_id FROM services WHERE tombstoned_at IS NULL ORDER BY sys_id LIMIT 1 OFFSET ?",
+      )
+      .get(Math.floor(n / 2) - 1)?.sys_id;
   }
 
   #save(r: EstimatedService): void {

@@ -1,12 +1,16 @@
 // The estimate stage over the cache: every live service's months and year view (carbon-model.md §5) computed by the
 // pure engine and stored with the method id and factor-set id. The run month comes from the injected clock; the same
 // cache, factor set and run month store byte-identical results (DESIGN.md §4 invariant 8).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { estimateService } from "../estimation/estimate-service.js";
 import type { FactorSet } from "../estimation/factor-set.js";
 import { periodOfEpochMs } from "../estimation/month-period.js";
 import type { Clock } from "../lib/clock.js";
 import { EstimateRepository } from "../store/estimate-repository.js";
+import type { EstimateWorkerBatch, EstimateWorkerData } from "./estimate-worker.js";
 
 export interface EstimateRunOptions {
   factors: FactorSet;
@@ -62,6 +66,118 @@ export function runEstimate(db: Database.Database, clock: Clock, options: Estima
       }
     }
   });
+  summary.durationS = (clock.nowMs() - started) / 1000;
+  return summary;
+}
+
+/** The compiled worker, next to this module in dist/; absent when running from TypeScript sources (tsx, vitest). */
+const WORKER_FILE = fileURLToPath(new URL("./estimate-worker.js", import.meta.url));
+
+/**
+ * Same result as runEstimate, with the second half of the services (by sys_id) estimated in a worker thread while
+ * this thread estimates the first half and writes every row, in one transaction. Falls back to runEstimate when the
+ * worker cannot run (sources run through tsx, an in-memory database, fewer than two services).
+ */
+export async function runEstimateParallel(
+  db: Database.Database,
+  clock: Clock,
+  options: EstimateRunOptions,
+): Promise<EstimateSummary> {
+  const repo = new EstimateRepository(db);
+  const median = repo.medianServiceSysId();
+  if (!existsSync(WORKER_FILE) || db.memory || median === undefined) return runEstimate(db, clock, options);
+  const started = clock.nowMs();
+  const runPeriod = options.runPeriod ?? periodOfEpochMs(started);
+  const summary: EstimateSummary = {
+    runPeriod,
+    method: "",
+    factorSetId: options.factors.id,
+    services: 0,
+    months: 0,
+    co2eKgYear: 0,
+    byUsageStatus: {},
+    withWarnings: 0,
+    durationS: 0,
+  };
+  const add = (b: Omit<EstimateWorkerBatch, "rows">) => {
+    summary.services += b.services;
+    summary.months += b.months;
+    summary.co2eKgYear += b.co2eKgYear;
+    summary.withWarnings += b.withWarnings;
+    for (const [k, v] of Object.entries(b.byUsageStatus))
+      summary.byUsageStatus[k] = (summary.byUsageStatus[k] ?? 0) + v;
+    if (b.method) summary.method = b.method;
+  };
+  // Indexes first: the worker's connection is read-only.
+  repo.prepareReads();
+  const data: EstimateWorkerData = {
+    dbPath: db.name,
+    after: median,
+    factors: options.factors,
+    runPeriod,
+    underusedVisitsPerMonth: options.underusedVisitsPerMonth,
+  };
+  repo.beginReplace();
+  try {
+    const worker = new Worker(WORKER_FILE, { workerData: data });
+    const pending: EstimateWorkerBatch[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    worker.on("message", (b: EstimateWorkerBatch) => {
+      pending.push(b);
+      wake?.();
+    });
+    worker.on("error", (err) => {
+      failure = err;
+      wake?.();
+    });
+    worker.on("exit", () => {
+      finished = true;
+      wake?.();
+    });
+    const drain = () => {
+      for (let b = pending.shift(); b !== undefined; b = pending.shift()) {
+        for (const row of b.rows) repo.saveEncoded(row);
+        add(b);
+      }
+    };
+    // This thread's half, written as it goes; the worker's batches are written between chunks.
+    for (const chunk of repo.servicesInChunks(1000, { upTo: median, ensureIndexes: false })) {
+      for (const { service, usage } of chunk) {
+        const r = estimateService(service, usage, options.factors, {
+          runPeriod,
+          underusedVisitsPerMonth: options.underusedVisitsPerMonth,
+        });
+        repo.save({ months: r.months, year: r.year, runPeriod });
+        add({
+          services: 1,
+          months: r.months.length,
+          co2eKgYear: r.year.co2eKgYear,
+          byUsageStatus: { [r.year.usageStatus]: 1 },
+          withWarnings: r.months.some((m) => m.warnings.length > 0) ? 1 : 0,
+          method: r.year.method,
+        });
+      }
+      // Let the worker's messages in between chunks (they are delivered on the event loop).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      drain();
+    }
+    while (!finished && failure === undefined) {
+      drain();
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (pending.length > 0 || finished || failure !== undefined) resolve();
+      });
+      wake = undefined;
+    }
+    drain();
+    if (failure !== undefined) throw failure;
+    repo.commitReplace();
+  } catch (err) {
+    repo.rollbackReplace();
+    throw err;
+  }
   summary.durationS = (clock.nowMs() - started) / 1000;
   return summary;
 }

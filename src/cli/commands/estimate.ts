@@ -2,7 +2,7 @@
 // no cache: carbon-model.md §6).
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { runEstimate } from "../../sync/run-estimate.js";
+import { runEstimateParallel } from "../../sync/run-estimate.js";
 import { commandContext, type GlobalFlags } from "../command-context.js";
 import { exitCodeFor } from "../exit-code-for.js";
 import { ExitCode } from "../exit-codes.js";
@@ -39,7 +39,7 @@ export function registerEstimate(program: Command): void {
         });
         const db = ctx.openDb();
         try {
-          const s = runEstimate(db, ctx.clock, {
+          const s = await runEstimateParallel(db, ctx.clock, {
             factors,
             underusedVisitsPerMonth: ctx.config.estimation.underusedVisitsPerMonth,
           });

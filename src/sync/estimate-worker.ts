@@ -1,0 +1,75 @@
+// Worker thread of the estimate stage: reads one range of the cache on its own read-only connection (WAL lets it read
+// while the main thread writes), runs the pure engine and posts encoded rows back. The main thread writes every row in
+// one transaction. Two threads keep both vCPUs busy: reading and writing SQLite on one, computing on the other.
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { estimateService } from "../estimation/estimate-service.js";
+import type { FactorSet } from "../estimation/factor-set.js";
+import { type EncodedEstimate, EstimateRepository, encodeMonths } from "../store/estimate-repository.js";
+
+export interface EstimateWorkerData {
+  dbPath: string;
+  after: string;
+  upTo?: string;
+  factors: FactorSet;
+  runPeriod: string;
+  underusedVisitsPerMonth: number;
+}
+
+export interface EstimateWorkerBatch {
+  rows: EncodedEstimate[];
+  services: number;
+  months: number;
+  co2eKgYear: number;
+  byUsageStatus: Record<string, number>;
+  withWarnings: number;
+  method: string;
+}
+
+const data = workerData as EstimateWorkerData;
+const db = new Database(data.dbPath, { readonly: true, fileMustExist: true });
+const repo = new EstimateRepository(db);
+try {
+  const range = { after: data.after, ensureIndexes: false, ...(data.upTo !== undefined ? { upTo: data.upTo } : {}) };
+  for (const chunk of repo.servicesInChunks(1000, range)) {
+    const batch: EstimateWorkerBatch = {
+      rows: [],
+      services: 0,
+      months: 0,
+      co2eKgYear: 0,
+      byUsageStatus: {},
+      withWarnings: 0,
+      method: "",
+    };
+    const transfer: ArrayBuffer[] = [];
+    for (const { service, usage } of chunk) {
+      const r = estimateService(service, usage, data.factors, {
+        runPeriod: data.runPeriod,
+        underusedVisitsPerMonth: data.underusedVisitsPerMonth,
+      });
+      // encodeMonths wraps its own ArrayBuffer (no pool): hand it over without a copy.
+      const months = encodeMonths(r.months);
+      const buffer = months.buffer as ArrayBuffer;
+      transfer.push(buffer);
+      batch.rows.push({
+        serviceSysId: r.year.serviceSysId,
+        runPeriod: data.runPeriod,
+        method: r.year.method,
+        factorSetId: r.year.factorSetId,
+        co2eKgYear: r.year.co2eKgYear,
+        usageStatus: r.year.usageStatus,
+        yearViewJson: JSON.stringify(r.year),
+        months: new Uint8Array(buffer, months.byteOffset, months.byteLength),
+      });
+      batch.services += 1;
+      batch.months += r.months.length;
+      batch.co2eKgYear += r.year.co2eKgYear;
+      batch.byUsageStatus[r.year.usageStatus] = (batch.byUsageStatus[r.year.usageStatus] ?? 0) + 1;
+      if (r.months.some((m) => m.warnings.length > 0)) batch.withWarnings += 1;
+      batch.method = r.year.method;
+    }
+    parentPort?.postMessage(batch, transfer);
+  }
+} finally {
+  db.close();
+}
