@@ -1,6 +1,7 @@
 // Benchmark of the estimate stage over a real cache (issue #4: 100,000 services × 24 months under 10 s).
 // Fills a temp SQLite cache with the dev instance's seeded data (mapped exactly as a pull maps it), then times
-// `runEstimate` over it. Usage: npx tsx scripts/bench-estimate-cache.ts [--services 100000] [--months 24]
+// `runEstimateParallel` over it (`--single-thread`: `runEstimate`). Usage: npm run bench:estimate -- [--services N]
+// [--months M] [--single-thread] [--keep]. Through tsx the worker does not exist and the stage runs single-threaded.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
