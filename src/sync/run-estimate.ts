@@ -32,14 +32,11 @@ export interface EstimateSummary {
   durationS: number;
 }
 
-export function runEstimate(db: Database.Database, clock: Clock, options: EstimateRunOptions): EstimateSummary {
-  const started = clock.nowMs();
-  const repo = new EstimateRepository(db);
-  const runPeriod = options.runPeriod ?? periodOfEpochMs(started);
-  const summary: EstimateSummary = {
+function emptySummary(runPeriod: string, factorSetId: string): EstimateSummary {
+  return {
     runPeriod,
     method: "",
-    factorSetId: options.factors.id,
+    factorSetId,
     services: 0,
     months: 0,
     co2eKgYear: 0,
@@ -47,6 +44,13 @@ export function runEstimate(db: Database.Database, clock: Clock, options: Estima
     withWarnings: 0,
     durationS: 0,
   };
+}
+
+export function runEstimate(db: Database.Database, clock: Clock, options: EstimateRunOptions): EstimateSummary {
+  const started = clock.nowMs();
+  const repo = new EstimateRepository(db);
+  const runPeriod = options.runPeriod ?? periodOfEpochMs(started);
+  const summary = emptySummary(runPeriod, options.factors.id);
   // Reading the cache in chunks while writing estimates in one transaction: the chunked reader uses `.all()`, so no
   // iterator is open when a write runs.
   repo.replaceAll((save) => {
@@ -88,17 +92,7 @@ export async function runEstimateParallel(
   if (!existsSync(WORKER_FILE) || db.memory || median === undefined) return runEstimate(db, clock, options);
   const started = clock.nowMs();
   const runPeriod = options.runPeriod ?? periodOfEpochMs(started);
-  const summary: EstimateSummary = {
-    runPeriod,
-    method: "",
-    factorSetId: options.factors.id,
-    services: 0,
-    months: 0,
-    co2eKgYear: 0,
-    byUsageStatus: {},
-    withWarnings: 0,
-    durationS: 0,
-  };
+  const summary = emptySummary(runPeriod, options.factors.id);
   const add = (b: Omit<EstimateWorkerBatch, "rows">) => {
     summary.services += b.services;
     summary.months += b.months;

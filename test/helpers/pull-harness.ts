@@ -3,7 +3,7 @@
 // for (reference/style-reliability-ecosystem.md B6): requests seen by the instance, content hashes on both sides,
 // and recordsMissing = instance records absent from the cache or different in it, with their sys_ids.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
@@ -380,11 +380,22 @@ export interface CliResult {
   wallMs: number;
 }
 
-/** `node --import tsx src/cli/main.ts …` in the repository root, with only the given variables added to PATH/HOME. */
-export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+/**
+ * `node --import tsx src/cli/main.ts …` in the repository root, with only the given variables added to PATH/HOME;
+ * with `{ built: true }`, the compiled `dist/cli/main.js` instead (built by `npm ci`'s prepare script).
+ */
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { built?: boolean } = {},
+): Promise<CliResult> {
   const started = Date.now();
+  const entry = options.built ? ["dist/cli/main.js"] : ["--import", "tsx", "src/cli/main.ts"];
+  if (options.built && !existsSync(resolve(REPO_ROOT, "dist/cli/main.js"))) {
+    return Promise.reject(new Error("dist/ is missing: run `npm run build` (npm ci does it)"));
+  }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? "",

@@ -10,30 +10,6 @@ import { EstimateRepository } from "../../src/store/estimate-repository.js";
 import { runEstimate } from "../../src/sync/run-estimate.js";
 import { type CliResult, PullHarness, REPO_ROOT, runCli } from "../helpers/pull-harness.js";
 
-/** The compiled CLI (`dist/`), which runs the estimate worker thread; the sources (tsx) run single-threaded. */
-function runBuiltCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const main = join(REPO_ROOT, "dist/cli/main.js");
-  if (!existsSync(main)) throw new Error("dist/ is missing: run `npm run build` (npm ci does it)");
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", LOG_FORMAT: "json", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString("utf8");
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr, wallMs: Date.now() - started }));
-  });
-}
-
 // The run happens in November 2026: the year view covers November 2025 … October 2026 (the dev instance's anchor).
 const runClock: Clock = { nowMs: () => Date.UTC(2026, 10, 29, 12, 0, 0), sleep: async () => {} };
 
@@ -130,7 +106,7 @@ describe("estimate with a worker thread (the compiled CLI)", () => {
     runEstimate(h.db, runClock, { factors, underusedVisitsPerMonth: 100, runPeriod });
     const single = dump(h);
     h.db.exec("DELETE FROM estimates");
-    const r = await runBuiltCli(["estimate", "--json"], h.env);
+    const r = await runCli(["estimate", "--json"], h.env, { built: true });
     expect(r.code, r.stderr).toBe(0);
     expect(periodOfEpochMs(Date.now())).toBe(runPeriod); // not across a month boundary
     expect(dump(h)).toBe(single);
