@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFactorSet } from "../../src/cli/commands/estimate-input.js";
 import { estimateService } from "../../src/estimation/estimate-service.js";
@@ -8,7 +5,7 @@ import { periodOfEpochMs } from "../../src/estimation/month-period.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { EstimateRepository } from "../../src/store/estimate-repository.js";
 import { runEstimate } from "../../src/sync/run-estimate.js";
-import { type CliResult, PullHarness, REPO_ROOT, runCli } from "../helpers/pull-harness.js";
+import { PullHarness, runCli } from "../helpers/pull-harness.js";
 
 // The run happens in November 2026: the year view covers November 2025 … October 2026 (the dev instance's anchor).
 const runClock: Clock = { nowMs: () => Date.UTC(2026, 10, 29, 12, 0, 0), sleep: async () => {} };
