@@ -155,9 +155,19 @@ const KEYSET_ORDER = "ORDERBYsys_updated_on^ORDERBYsys_id";
  *   sys_updated_on=T^sys_id>S^ORDERBYsys_updated_on^ORDERBYsys_id`.
  * The base filter is repeated in each `^NQ` group, since a group is an independent query (§2.1).
  * `since` (B) is the run's lower bound: the stored cursor minus the lookback window, or `--since`.
+ * `until` (U) is the run's signpost, `sys_updated_on<=U` in each group: the instance's clock at the read's first
+ * response, so that records edited while the run pages are left to the next run instead of being chased (B5.2).
  */
-export function keysetQuery(input: { base?: string; cursor: KeysetKey | undefined; since?: string }): string {
-  const base = baseFilter(input.base);
+export function keysetQuery(input: {
+  base?: string;
+  cursor: KeysetKey | undefined;
+  since?: string;
+  until?: string;
+}): string {
+  const base = joinQuery(
+    baseFilter(input.base),
+    input.until === undefined ? undefined : `sys_updated_on<=${checkedDateTime(input.until, "signpost")}`,
+  );
   if (input.since !== undefined && !isGlideDateTime(input.since)) {
     throw new ConnectorError(
       "usage",
@@ -170,6 +180,13 @@ export function keysetQuery(input: { base?: string; cursor: KeysetKey | undefine
   const after = joinQuery(base, lower, `sys_updated_on>${updatedOn}`);
   const tie = joinQuery(base, lower, `sys_updated_on=${updatedOn}`, `sys_id>${sysId}`);
   return `${after}^NQ${tie}^${KEYSET_ORDER}`;
+}
+
+function checkedDateTime(value: string, what: string): string {
+  if (!isGlideDateTime(value)) {
+    throw new ConnectorError("data", `Invalid ${what} ${JSON.stringify(value)}: expected a UTC "YYYY-MM-DD HH:mm:ss".`);
+  }
+  return value;
 }
 
 /**

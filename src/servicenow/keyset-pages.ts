@@ -83,8 +83,16 @@ function withoutTrailingHidden(records: readonly unknown[], lastKeyed: number): 
 export async function* keysetPages(source: ListPageSource, input: KeysetPagesInput): AsyncGenerator<KeysetPage, void> {
   let cursor = input.start;
   const limit = input.pageSize ?? DEFAULT_PAGE_SIZE;
+  // The signpost: the instance's clock at the first response bounds every later page (B5.2). Rows edited during the
+  // read get a later sys_updated_on and wait for the next run, which starts at the cursor minus the lookback window.
+  let until: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
-    const query = keysetQuery({ base: input.baseQuery, cursor, since: input.lowerBound });
+    const query = keysetQuery({
+      base: input.baseQuery,
+      cursor,
+      since: input.lowerBound,
+      ...(until !== undefined ? { until } : {}),
+    });
     const count = pageNumber === 1 && input.countFirstPage === true;
     const page = await source.listPage(input.table, {
       query,
@@ -92,6 +100,7 @@ export async function* keysetPages(source: ListPageSource, input: KeysetPagesInp
       limit,
       ...(count ? { count } : {}),
     });
+    if (until === undefined && page.serverDate !== undefined) until = page.serverDate;
     if (page.records.length === 0) return;
     const isLast = count && page.totalCount !== undefined && page.totalCount <= limit;
     const lastKeyed = lastKeyedIndex(page.records);

@@ -16,8 +16,10 @@ const row = (n: number, updatedOn = "2026-02-01 10:00:00") => ({
   name: `S${n}`,
 });
 const ORDER = "^ORDERBYsys_updated_on^ORDERBYsys_id";
-const nextQuery = (updatedOn: string, sysId: string, base = "", lower = "") => {
-  const g = `${base}${lower}`;
+/** The signpost of later pages: the instance's clock at the first response (the scripted source's serverDate). */
+const SIGNPOST = "sys_updated_on<=2026-03-01 10:00:00^";
+const nextQuery = (updatedOn: string, sysId: string, base = "", lower = "", signpost = SIGNPOST) => {
+  const g = `${base}${signpost}${lower}`;
   return `${g}sys_updated_on>${updatedOn}^NQ${g}sys_updated_on=${updatedOn}^sys_id>${sysId}${ORDER}`;
 };
 
@@ -74,7 +76,8 @@ describe("keysetPages", () => {
       keysetPages(source, { ...input, start, baseQuery: "active=true", lowerBound: "2026-02-01 08:55:00" }),
     );
     expect(requests[0]?.query).toBe(
-      nextQuery("2026-02-01 09:00:00", id(9), "active=true^", "sys_updated_on>=2026-02-01 08:55:00^"),
+      // The first request of a read has no signpost yet: it comes from that request's response.
+      nextQuery("2026-02-01 09:00:00", id(9), "active=true^", "sys_updated_on>=2026-02-01 08:55:00^", ""),
     );
   });
 
@@ -202,10 +205,10 @@ describe("keysetPages over the Table API (nock)", () => {
       .query(expectQuery(`sys_updated_on>=2026-01-31 00:00:00${ORDER}`))
       .reply(200, { result: [row(1, t), row(2, t)] })
       .get("/api/now/table/cmdb_ci_service")
-      .query(expectQuery(nextQuery(t, id(2), "", "sys_updated_on>=2026-01-31 00:00:00^")))
+      .query(expectQuery(nextQuery(t, id(2), "", "sys_updated_on>=2026-01-31 00:00:00^", "")))
       .reply(200, { result: [row(3, t)] })
       .get("/api/now/table/cmdb_ci_service")
-      .query(expectQuery(nextQuery(t, id(3), "", "sys_updated_on>=2026-01-31 00:00:00^")))
+      .query(expectQuery(nextQuery(t, id(3), "", "sys_updated_on>=2026-01-31 00:00:00^", "")))
       .reply(200, { result: [] });
     const pages = await collect(keysetPages(client, { ...input, pageSize: 2, lowerBound: "2026-01-31 00:00:00" }));
     expect(pages.flatMap((p) => p.records)).toHaveLength(3);

@@ -79,6 +79,8 @@ function listQuery(table: "services" | "usage", sysparmQuery: string, count: boo
 }
 
 const DATE = { Date: "Sun, 29 Nov 2026 12:00:00 GMT", "Content-Type": "application/json;charset=UTF-8" };
+/** The signpost the Date header above gives: `sys_updated_on<=` the instance's clock at the read's first response. */
+const SIGNPOST = "sys_updated_on<=2026-11-29 12:00:00";
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
 
 let db: Database.Database;
@@ -128,18 +130,19 @@ describe("one incremental pull on the wire", () => {
           },
         ),
       );
-    // Page 2: strictly after (10:02:00, id(2)); base filter and lower bound repeated in both ^NQ groups; no count.
+    // Page 2: strictly after (10:02:00, id(2)); base filter, signpost (the instance's Date at page 1: records edited
+    // from then on wait for the next run) and lower bound repeated in both ^NQ groups; no count.
     const after2 =
-      `${BASE}^sys_updated_on>=${SINCE_S}^sys_updated_on>2026-10-01 10:02:00` +
-      `^NQ${BASE}^sys_updated_on>=${SINCE_S}^sys_updated_on=2026-10-01 10:02:00^sys_id>${id(2)}^${ORDER}`;
+      `${BASE}^${SIGNPOST}^sys_updated_on>=${SINCE_S}^sys_updated_on>2026-10-01 10:02:00` +
+      `^NQ${BASE}^${SIGNPOST}^sys_updated_on>=${SINCE_S}^sys_updated_on=2026-10-01 10:02:00^sys_id>${id(2)}^${ORDER}`;
     scope
       .get("/api/now/table/cmdb_ci_service")
       .query(listQuery("services", after2, false, 2))
       .reply(record(200, { result: [service(3, "2026-10-01 10:05:00")] }));
     // Page 2 was short: that proves nothing (ACLs filter after the limit), so page 3 is asked for; it is empty.
     const after3 =
-      `${BASE}^sys_updated_on>=${SINCE_S}^sys_updated_on>2026-10-01 10:05:00` +
-      `^NQ${BASE}^sys_updated_on>=${SINCE_S}^sys_updated_on=2026-10-01 10:05:00^sys_id>${id(3)}^${ORDER}`;
+      `${BASE}^${SIGNPOST}^sys_updated_on>=${SINCE_S}^sys_updated_on>2026-10-01 10:05:00` +
+      `^NQ${BASE}^${SIGNPOST}^sys_updated_on>=${SINCE_S}^sys_updated_on=2026-10-01 10:05:00^sys_id>${id(3)}^${ORDER}`;
     scope
       .get("/api/now/table/cmdb_ci_service")
       .query(listQuery("services", after3, false, 2))
@@ -197,7 +200,8 @@ describe("one incremental pull on the wire", () => {
       .query(
         listQuery(
           "services",
-          `${BASE}^sys_updated_on>2026-01-01 00:00:00^NQ${BASE}^sys_updated_on=2026-01-01 00:00:00^sys_id>${id(1)}^${ORDER}`,
+          `${BASE}^${SIGNPOST}^sys_updated_on>2026-01-01 00:00:00` +
+            `^NQ${BASE}^${SIGNPOST}^sys_updated_on=2026-01-01 00:00:00^sys_id>${id(1)}^${ORDER}`,
           false,
           2,
         ),
