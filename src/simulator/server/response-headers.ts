@@ -19,7 +19,3 @@ export function standardHeaders(transactionId: string, date: Date): Record<strin
 export function transactionId(counter: number): string {
   return counter.toString(16).padStart(12, "0");
 }
-
-/** What a hibernating developer instance or an SSO gateway answers instead of JSON (§1.7, integrators' reports). */
-export const HTML_LOGIN_PAGE =
-  '<!DOCTYPE html><html><head><title>Instance Hibernating page</title></head><body><form action="login.do" method="post"><input name="user_name"/><input name="user_password" type="password"/></form></body></html>';
