@@ -188,6 +188,49 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: "push: outbox, values written, conflicts",
+    // The outbox holds the plan before any write (B5.4): a row is `pending` until a 2xx marks it `done` in its own
+    // transaction, so a run killed mid-push re-reads what is pending and sends it only if still needed.
+    // written_values is what empreinte last wrote to each owned column of each record: a remote value that differs
+    // from it was put there by someone else (a conflict, kept unless --force).
+    sql: `
+      CREATE TABLE outbox (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER NOT NULL,
+        sys_id       TEXT NOT NULL,
+        fields_json  TEXT NOT NULL,
+        payload_hash TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('pending', 'done', 'not_found', 'failed', 'superseded')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        error        TEXT
+      ) STRICT;
+      CREATE INDEX outbox_pending ON outbox (state, id) WHERE state = 'pending';
+
+      CREATE TABLE written_values (
+        sys_id     TEXT NOT NULL,
+        column     TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        PRIMARY KEY (sys_id, column)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE conflicts (
+        sys_id       TEXT NOT NULL,
+        column       TEXT NOT NULL,
+        remote       TEXT NOT NULL,
+        last_written TEXT NOT NULL,
+        wanted       TEXT NOT NULL,
+        first_seen   TEXT NOT NULL,
+        last_seen    TEXT NOT NULL,
+        resolved_at  TEXT,
+        PRIMARY KEY (sys_id, column)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

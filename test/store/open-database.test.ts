@@ -57,15 +57,17 @@ describe("openDatabase", () => {
     second.close();
   });
 
-  it("creates the tables of the cache and of the estimates, and none of later issues", () => {
+  it("creates the tables of the cache, the estimates and the push, and nothing else", () => {
     tmp = tempDir();
     const db = openDatabase({ path: tmp.dbPath });
     const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(names).toEqual([
+      "conflicts",
       "cursors",
       "estimates",
       "lease",
       "meta",
+      "outbox",
       "quarantine",
       "runs",
       "services",
@@ -74,6 +76,7 @@ describe("openDatabase", () => {
       "staged_loads",
       "usage_months",
       "usage_months_staging",
+      "written_values",
     ]);
     db.close();
   });

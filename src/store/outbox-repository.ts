@@ -1,0 +1,175 @@
+// The push stage's state: the outbox of planned writes, the values empreinte last wrote, and the open conflicts.
+// Every change is fenced by the lease token (B5.5) and each is its own transaction: the plan is persisted before the
+// first write, and a write is marked done right after its 2xx (B5.4), so a crash loses at most the in-flight writes,
+// which are value-identical when replayed.
+import { createHash } from "node:crypto";
+import type Database from "better-sqlite3";
+import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
+import { Lease } from "./lease.js";
+import { toStoreError } from "./to-store-error.js";
+
+export type OutboxState = "pending" | "done" | "not_found" | "failed" | "superseded";
+
+export interface OutboxEntry extends PlannedWrite {
+  id: number;
+  runId: number;
+  payloadHash: string;
+  state: OutboxState;
+  attempts: number;
+}
+
+interface OutboxRow {
+  id: number;
+  run_id: number;
+  sys_id: string;
+  fields_json: string;
+  payload_hash: string;
+  state: OutboxState;
+  attempts: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Hash of a write's payload, to tell a replay of the same values from a different write (ledger comparisons). */
+export function payloadHash(fields: Readonly<Record<string, string>>): string {
+  const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 32);
+}
+
+export class OutboxRepository {
+  readonly #db: Database.Database;
+  readonly #lease: Lease;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#lease = new Lease(db);
+  }
+
+  #fenced<T>(what: string, fencingToken: number, fn: () => T): T {
+    try {
+      return this.#db
+        .transaction(() => {
+          this.#lease.assertHeld(fencingToken);
+          return fn();
+        })
+        .immediate();
+    } catch (err) {
+      throw toStoreError(err, what, this.#db.name);
+    }
+  }
+
+  /**
+   * Persists a plan before anything is sent: older pending writes of the same records are superseded (the new plan
+   * was computed from newer values), and the plan's conflicts are recorded or refreshed.
+   */
+  enqueue(
+    plan: { writes: readonly PlannedWrite[]; conflicts: readonly Conflict[] },
+    runId: number,
+    fencingToken: number,
+    nowMs: number,
+  ): number {
+    const now = iso(nowMs);
+    return this.#fenced("persist the write plan", fencingToken, () => {
+      const supersede = this.#db.prepare(
+        "UPDATE outbox SET state = 'superseded', finished_at = ? WHERE sys_id = ? AND state = 'pending'",
+      );
+      const insert = this.#db.prepare(
+        `INSERT INTO outbox (run_id, sys_id, fields_json, payload_hash, state, created_at)
+         VALUES (?, ?, ?, ?, 'pending', ?)`,
+      );
+      const conflict = this.#db.prepare(
+        `INSERT INTO conflicts (sys_id, column, remote, last_written, wanted, first_seen, last_seen)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sys_id, column) DO UPDATE SET remote = excluded.remote, last_written = excluded.last_written,
+           wanted = excluded.wanted, last_seen = excluded.last_seen, resolved_at = NULL`,
+      );
+      for (const w of plan.writes) {
+        supersede.run(now, w.sysId);
+        insert.run(runId, w.sysId, JSON.stringify(w.fields), payloadHash(w.fields), now);
+      }
+      for (const c of plan.conflicts) conflict.run(c.sysId, c.column, c.remote, c.lastWritten, c.wanted, now, now);
+      return plan.writes.length;
+    });
+  }
+
+  /** Pending writes, oldest first (a restarted run replays these after checking they are still needed). */
+  pending(): OutboxEntry[] {
+    return this.#db
+      .prepare<[], OutboxRow>(
+        "SELECT id, run_id, sys_id, fields_json, payload_hash, state, attempts FROM outbox WHERE state = 'pending' ORDER BY id",
+      )
+      .all()
+      .map((r) => ({
+        id: r.id,
+        runId: r.run_id,
+        sysId: r.sys_id,
+        fields: JSON.parse(r.fields_json) as Record<string, string>,
+        payloadHash: r.payload_hash,
+        state: r.state,
+        attempts: r.attempts,
+      }));
+  }
+
+  /** After a 2xx (or a read-back showing the values are there): done, and the values become "last written". */
+  markDone(entry: PlannedWrite & { id: number }, fencingToken: number, nowMs: number): void {
+    const now = iso(nowMs);
+    this.#fenced(`mark the write to ${entry.sysId} done`, fencingToken, () => {
+      this.#db
+        .prepare("UPDATE outbox SET state = 'done', finished_at = ?, attempts = attempts + 1 WHERE id = ?")
+        .run(now, entry.id);
+      const put = this.#db.prepare(
+        `INSERT INTO written_values (sys_id, column, value, written_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sys_id, column) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`,
+      );
+      const resolve = this.#db.prepare(
+        "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
+      );
+      for (const [column, value] of Object.entries(entry.fields)) {
+        put.run(entry.sysId, column, value, now);
+        resolve.run(now, entry.sysId, column);
+      }
+    });
+  }
+
+  /** The record is gone on the instance (404): the write is dropped, never retried. */
+  markFinished(id: number, state: "not_found" | "failed", error: string, fencingToken: number, nowMs: number): void {
+    this.#fenced(`mark write ${id} ${state}`, fencingToken, () => {
+      this.#db
+        .prepare("UPDATE outbox SET state = ?, error = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ?")
+        .run(state, error, iso(nowMs), id);
+    });
+  }
+
+  /** What empreinte last wrote to each owned column of a record. */
+  lastWritten(sysId: string): Record<string, string> {
+    const rows = this.#db
+      .prepare<[string], { column: string; value: string }>("SELECT column, value FROM written_values WHERE sys_id = ?")
+      .all(sysId);
+    return Object.fromEntries(rows.map((r) => [r.column, r.value]));
+  }
+
+  openConflicts(): Conflict[] {
+    return this.#db
+      .prepare<[], { sys_id: string; column: string; remote: string; last_written: string; wanted: string }>(
+        "SELECT sys_id, column, remote, last_written, wanted FROM conflicts WHERE resolved_at IS NULL ORDER BY sys_id, column",
+      )
+      .all()
+      .map((r) => ({
+        sysId: r.sys_id,
+        column: r.column,
+        remote: r.remote,
+        lastWritten: r.last_written,
+        wanted: r.wanted,
+      }));
+  }
+
+  counts(): Record<OutboxState, number> {
+    const out: Record<OutboxState, number> = { pending: 0, done: 0, not_found: 0, failed: 0, superseded: 0 };
+    for (const r of this.#db
+      .prepare<[], { state: OutboxState; n: number }>("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+      .all()) {
+      out[r.state] = r.n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,89 @@
+import type Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PlannedWrite } from "../../src/domain/write-plan.js";
+import { ConnectorError } from "../../src/lib/connector-error.js";
+import { Lease } from "../../src/store/lease.js";
+import { openDatabase } from "../../src/store/open-database.js";
+import { OutboxRepository, payloadHash } from "../../src/store/outbox-repository.js";
+import { type TempDir, tempDir } from "./store-fixtures.js";
+
+const T0 = Date.UTC(2026, 10, 29, 2, 30, 0);
+const A = "a".repeat(32);
+const B = "b".repeat(32);
+
+describe("OutboxRepository", () => {
+  let tmp: TempDir;
+  let db: Database.Database;
+  let outbox: OutboxRepository;
+  let token: number;
+
+  beforeEach(() => {
+    tmp = tempDir();
+    db = openDatabase({ path: tmp.dbPath });
+    outbox = new OutboxRepository(db);
+    token = new Lease(db).acquire({ owner: "test", ttlMs: 60_000, nowMs: T0 }).fencingToken;
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  it("persists the plan before any write, and a done write becomes the last written values", () => {
+    const plan: { writes: PlannedWrite[]; conflicts: [] } = {
+      writes: [
+        { sysId: A, fields: { u_co2e_kg_year: "12.35", u_carbon_grade: "C" } },
+        { sysId: B, fields: { u_co2e_kg_year: "1.00" } },
+      ],
+      conflicts: [],
+    };
+    expect(outbox.enqueue(plan, 1, token, T0)).toBe(2);
+    const pending = outbox.pending();
+    expect(pending.map((p) => [p.sysId, p.fields, p.state])).toEqual([
+      [A, { u_co2e_kg_year: "12.35", u_carbon_grade: "C" }, "pending"],
+      [B, { u_co2e_kg_year: "1.00" }, "pending"],
+    ]);
+    expect(pending[0]?.payloadHash).toBe(payloadHash({ u_carbon_grade: "C", u_co2e_kg_year: "12.35" }));
+    outbox.markDone(pending[0] as NonNullable<(typeof pending)[0]>, token, T0 + 1000);
+    expect(outbox.lastWritten(A)).toEqual({ u_co2e_kg_year: "12.35", u_carbon_grade: "C" });
+    expect(outbox.pending().map((p) => p.sysId)).toEqual([B]);
+    expect(outbox.counts()).toMatchObject({ pending: 1, done: 1 });
+  });
+
+  it("supersedes an older pending write of the same record with the new plan's", () => {
+    outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "10" } }], conflicts: [] }, 1, token, T0);
+    outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "20" } }], conflicts: [] }, 2, token, T0 + 1);
+    expect(outbox.pending().map((p) => p.fields)).toEqual([{ u_visits_year: "20" }]);
+    expect(outbox.counts()).toMatchObject({ pending: 1, superseded: 1 });
+  });
+
+  it("records conflicts, refreshes them, and resolves one when empreinte writes that column again (--force)", () => {
+    const conflict = { sysId: A, column: "u_carbon_grade", remote: "A", lastWritten: "C", wanted: "D" };
+    outbox.enqueue({ writes: [], conflicts: [conflict] }, 1, token, T0);
+    outbox.enqueue({ writes: [], conflicts: [{ ...conflict, wanted: "E" }] }, 2, token, T0 + 1);
+    expect(outbox.openConflicts()).toEqual([{ ...conflict, wanted: "E" }]);
+    outbox.enqueue({ writes: [{ sysId: A, fields: { u_carbon_grade: "E" } }], conflicts: [] }, 3, token, T0 + 2);
+    const [w] = outbox.pending();
+    outbox.markDone(w as NonNullable<typeof w>, token, T0 + 3);
+    expect(outbox.openConflicts()).toEqual([]);
+  });
+
+  it("drops a write to a record deleted on the instance, never to retry it", () => {
+    outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "1" } }], conflicts: [] }, 1, token, T0);
+    const [w] = outbox.pending();
+    outbox.markFinished(w?.id ?? 0, "not_found", "404 No Record found", token, T0 + 1);
+    expect(outbox.pending()).toEqual([]);
+    expect(outbox.counts().not_found).toBe(1);
+    expect(outbox.lastWritten(A)).toEqual({});
+  });
+
+  it("refuses every change from a run that lost the lease", () => {
+    const lease = new Lease(db);
+    lease.release(token);
+    const next = lease.acquire({ owner: "other", ttlMs: 60_000, nowMs: T0 + 1 }).fencingToken;
+    expect(next).toBeGreaterThan(token);
+    expect(() =>
+      outbox.enqueue({ writes: [{ sysId: A, fields: { x: "1" } }], conflicts: [] }, 1, token, T0 + 2),
+    ).toThrow(ConnectorError);
+    expect(outbox.pending()).toEqual([]);
+  });
+});
