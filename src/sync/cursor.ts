@@ -3,6 +3,7 @@
 // instance (a transaction that started before our last read and ended after) or stamped by a node whose clock lags
 // are not missed (reference/style-reliability-ecosystem.md B5.2, B6 rows 11/11b). All times are server times.
 import type { Cursor } from "../domain/cursor.js";
+import { parseGlideDateTime, toGlideDateTime } from "../servicenow/glide-date-time.js";
 
 export interface ReadStart {
   /** Lower bound `sys_updated_on>=` of the read, undefined for a full read from the beginning. */
@@ -13,16 +14,15 @@ export interface ReadStart {
 
 /** `YYYY-MM-DD HH:mm:ss` (UTC) minus `seconds`, in the same format. */
 export function minusSeconds(glide: string, seconds: number): string {
-  const t = Date.parse(`${glide.replace(" ", "T")}Z`);
-  if (Number.isNaN(t)) throw new Error(`not a glide datetime: ${glide}`);
-  return new Date(t - seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+  const t = parseGlideDateTime(glide);
+  if (t === undefined) throw new Error(`not a glide datetime: ${glide}`);
+  return toGlideDateTime(t - seconds * 1000);
 }
 
 /** ISO 8601 (from a flag) → glide UTC datetime. */
 export function isoToGlide(iso: string): string | undefined {
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return undefined;
-  return new Date(t).toISOString().slice(0, 19).replace("T", " ");
+  return Number.isNaN(t) ? undefined : toGlideDateTime(t);
 }
 
 export function readStart(

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { estimateService } from "../estimation/estimate-service.js";
 import type { FactorSet } from "../estimation/factor-set.js";
 import { type EncodedEstimate, EstimateRepository, encodeMonths } from "../store/estimate-repository.js";
+import { type EstimateTally, emptyTally, tallyService } from "./estimate-tally.js";
 
 export interface EstimateWorkerData {
   dbPath: string;
@@ -18,12 +19,7 @@ export interface EstimateWorkerData {
 
 export interface EstimateWorkerBatch {
   rows: EncodedEstimate[];
-  services: number;
-  months: number;
-  co2eKgYear: number;
-  byUsageStatus: Record<string, number>;
-  withWarnings: number;
-  method: string;
+  tally: EstimateTally;
 }
 
 const data = workerData as EstimateWorkerData;
@@ -32,15 +28,7 @@ const repo = new EstimateRepository(db);
 try {
   const range = { after: data.after, ensureIndexes: false, ...(data.upTo !== undefined ? { upTo: data.upTo } : {}) };
   for (const chunk of repo.servicesInChunks(1000, range)) {
-    const batch: EstimateWorkerBatch = {
-      rows: [],
-      services: 0,
-      months: 0,
-      co2eKgYear: 0,
-      byUsageStatus: {},
-      withWarnings: 0,
-      method: "",
-    };
+    const batch: EstimateWorkerBatch = { rows: [], tally: emptyTally() };
     const transfer: ArrayBuffer[] = [];
     for (const { service, usage } of chunk) {
       const r = estimateService(service, usage, data.factors, {
@@ -61,12 +49,7 @@ try {
         yearViewJson: JSON.stringify(r.year),
         months: new Uint8Array(buffer, months.byteOffset, months.byteLength),
       });
-      batch.services += 1;
-      batch.months += r.months.length;
-      batch.co2eKgYear += r.year.co2eKgYear;
-      batch.byUsageStatus[r.year.usageStatus] = (batch.byUsageStatus[r.year.usageStatus] ?? 0) + 1;
-      if (r.months.some((m) => m.warnings.length > 0)) batch.withWarnings += 1;
-      batch.method = r.year.method;
+      tallyService(batch.tally, r);
     }
     parentPort?.postMessage(batch, transfer);
   }

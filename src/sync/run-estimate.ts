@@ -10,6 +10,7 @@ import type { FactorSet } from "../estimation/factor-set.js";
 import { periodOfEpochMs } from "../estimation/month-period.js";
 import type { Clock } from "../lib/clock.js";
 import { EstimateRepository } from "../store/estimate-repository.js";
+import { type EstimateTally, emptyTally, mergeTally, tallyService } from "./estimate-tally.js";
 import type { EstimateWorkerBatch, EstimateWorkerData } from "./estimate-worker.js";
 
 export interface EstimateRunOptions {
@@ -19,31 +20,14 @@ export interface EstimateRunOptions {
   runPeriod?: string;
 }
 
-export interface EstimateSummary {
+export interface EstimateSummary extends EstimateTally {
   runPeriod: string;
-  method: string;
   factorSetId: string;
-  services: number;
-  months: number;
-  co2eKgYear: number;
-  byUsageStatus: Record<string, number>;
-  /** Services whose estimate worked around an input problem (unknown country, missing vCPU count…). */
-  withWarnings: number;
   durationS: number;
 }
 
 function emptySummary(runPeriod: string, factorSetId: string): EstimateSummary {
-  return {
-    runPeriod,
-    method: "",
-    factorSetId,
-    services: 0,
-    months: 0,
-    co2eKgYear: 0,
-    byUsageStatus: {},
-    withWarnings: 0,
-    durationS: 0,
-  };
+  return { ...emptyTally(), runPeriod, factorSetId, durationS: 0 };
 }
 
 export function runEstimate(db: Database.Database, clock: Clock, options: EstimateRunOptions): EstimateSummary {
@@ -60,12 +44,7 @@ export function runEstimate(db: Database.Database, clock: Clock, options: Estima
           runPeriod,
           underusedVisitsPerMonth: options.underusedVisitsPerMonth,
         });
-        summary.services += 1;
-        summary.months += r.months.length;
-        summary.co2eKgYear += r.year.co2eKgYear;
-        summary.byUsageStatus[r.year.usageStatus] = (summary.byUsageStatus[r.year.usageStatus] ?? 0) + 1;
-        if (r.months.some((m) => m.warnings.length > 0)) summary.withWarnings += 1;
-        summary.method = r.year.method;
+        tallyService(summary, r);
         save({ months: r.months, year: r.year, runPeriod });
       }
     }
@@ -93,15 +72,6 @@ export async function runEstimateParallel(
   const started = clock.nowMs();
   const runPeriod = options.runPeriod ?? periodOfEpochMs(started);
   const summary = emptySummary(runPeriod, options.factors.id);
-  const add = (b: Omit<EstimateWorkerBatch, "rows">) => {
-    summary.services += b.services;
-    summary.months += b.months;
-    summary.co2eKgYear += b.co2eKgYear;
-    summary.withWarnings += b.withWarnings;
-    for (const [k, v] of Object.entries(b.byUsageStatus))
-      summary.byUsageStatus[k] = (summary.byUsageStatus[k] ?? 0) + v;
-    if (b.method) summary.method = b.method;
-  };
   // Indexes first: the worker's connection is read-only.
   repo.prepareReads();
   const data: EstimateWorkerData = {
@@ -133,7 +103,7 @@ export async function runEstimateParallel(
     const drain = () => {
       for (let b = pending.shift(); b !== undefined; b = pending.shift()) {
         for (const row of b.rows) repo.saveEncoded(row);
-        add(b);
+        mergeTally(summary, b.tally);
       }
     };
     // This thread's half, written as it goes; the worker's batches are written between chunks.
@@ -144,14 +114,7 @@ export async function runEstimateParallel(
           underusedVisitsPerMonth: options.underusedVisitsPerMonth,
         });
         repo.save({ months: r.months, year: r.year, runPeriod });
-        add({
-          services: 1,
-          months: r.months.length,
-          co2eKgYear: r.year.co2eKgYear,
-          byUsageStatus: { [r.year.usageStatus]: 1 },
-          withWarnings: r.months.some((m) => m.warnings.length > 0) ? 1 : 0,
-          method: r.year.method,
-        });
+        tallyService(summary, r);
       }
       // Let the worker's messages in between chunks (they are delivered on the event loop).
       await new Promise<void>((resolve) => setImmediate(resolve));

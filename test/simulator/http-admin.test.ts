@@ -2,36 +2,12 @@
 // the table hash, settings, reset. Over real HTTP, as a test or benchmark harness uses them.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { LedgerRequest, LedgerWrite } from "../../src/simulator/store/ledger.js";
 import { jsonBody, readJson, useDevInstance } from "../helpers/dev-instance.js";
 
 const sim = useDevInstance();
 
 type Row = Record<string, string>;
-interface LedgerRequest {
-  id: number;
-  at: string;
-  method: string;
-  path: string;
-  query: string;
-  user: string | null;
-  status: number;
-  durationMs: number;
-  rows: number | null;
-  fault: string | null;
-  batchId: string | null;
-}
-interface LedgerWrite {
-  id: number;
-  requestId: number;
-  op: string;
-  table: string;
-  sysId: string;
-  user: string;
-  before: Row | null;
-  after: Row | null;
-  changedFields: string[];
-}
-
 const admin = async <T>(path: string, init?: RequestInit) =>
   readJson<{ result: T }>(await sim.raw(`/_sim/${path}`, init));
 
