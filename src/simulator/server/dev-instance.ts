@@ -293,6 +293,14 @@ export class DevInstance {
     res: ServerResponse,
     started: number,
   ): Promise<void> {
+    // The injected latency comes first: a refused request (401, 429) costs a round trip too, so concurrent clients
+    // meet an expired token together, as they would on a real instance.
+    const table = route.api === "table" || route.api === "stats" ? route.table : undefined;
+    const isList = route.api === "table" && route.sysId === undefined && (method === "GET" || method === "HEAD");
+    const isWrite = route.api === "table" && ["POST", "PUT", "PATCH", "DELETE"].includes(method);
+    const kind = route.api === "batch" ? "batch" : isWrite ? "write" : "read";
+    const fault: FaultDecision = this.faults.decide({ method, table, kind, list: isList });
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     const auth = this.auth.authenticate(headers.authorization);
     if (!auth.ok) {
       const response = jsonResponse(401, errors.notAuthenticated());
@@ -308,12 +316,6 @@ export class DevInstance {
       return this.send(res, response);
     }
 
-    const table = route.api === "table" || route.api === "stats" ? route.table : undefined;
-    const isList = route.api === "table" && route.sysId === undefined && (method === "GET" || method === "HEAD");
-    const isWrite = route.api === "table" && ["POST", "PUT", "PATCH", "DELETE"].includes(method);
-    const kind = route.api === "batch" ? "batch" : isWrite ? "write" : "read";
-    const fault: FaultDecision = this.faults.decide({ method, table, kind, list: isList });
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
 
     const faultName = (name: string) =>
       this.recordRequest(method, url, auth.user, { status: 0, headers: {}, rowCount: 0, writes: [] }, started, name);
