@@ -316,7 +316,6 @@ export class DevInstance {
       return this.send(res, response);
     }
 
-
     const faultName = (name: string) =>
       this.recordRequest(method, url, auth.user, { status: 0, headers: {}, rowCount: 0, writes: [] }, started, name);
     if (fault.error) {
