@@ -1,6 +1,5 @@
 // One `pull` run: lease → services → usage → (deletion reconciliation) → run record. Owns the lease and the run
 // log; the pages commit themselves (pull-stream.ts). Used by `empreinte pull` and, later, by the sync run.
-import { hostname } from "node:os";
 import type Database from "better-sqlite3";
 import type { EmpreinteConfig } from "../config/config-schema.js";
 import type { Clock } from "../lib/clock.js";
@@ -11,6 +10,7 @@ import { CacheRepository } from "../store/cache-repository.js";
 import { Lease } from "../store/lease.js";
 import { RunLog, type RunOutcome } from "../store/run-log.js";
 import { connectInstance } from "./connect-instance.js";
+import { holdLease } from "./hold-lease.js";
 import { pullStream, type StreamProgress, type StreamPullResult } from "./pull-stream.js";
 import { type ReconcileResult, reconcileDeletions } from "./reconcile-deletions.js";
 import { serviceStream, usageStream } from "./stream-specs.js";
@@ -21,6 +21,11 @@ export interface PullRunOptions {
   since?: string;
   /** Shown to an operator who finds the lease held: "pull (cli)", "daemon job nightly"… */
   owner: string;
+  /**
+   * The fencing token of a lease the caller already holds (the sync run holds one lease across all its stages);
+   * absent: this run takes the lease itself and releases it at the end.
+   */
+  fencingToken?: number;
 }
 
 export interface PullRunDeps {
@@ -74,20 +79,8 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
   const cache = new CacheRepository(db);
   const lease = new Lease(db);
   const runs = new RunLog(db);
-  const ttlMs = config.sync.leaseTtlS * 1000;
-  const { fencingToken } = lease.acquire({ owner: options.owner, ttlMs, nowMs: clock.nowMs(), hostname: hostname() });
-  // Keep the lease while pages stream in; a killed process stops heartbeating and the lease expires after the TTL.
-  const heartbeat = setInterval(
-    () => {
-      try {
-        lease.heartbeat(fencingToken, clock.nowMs());
-      } catch (err) {
-        log.error({ err: String(err) }, "could not extend the lease");
-      }
-    },
-    Math.max(1000, Math.floor(ttlMs / 3)),
-  );
-  heartbeat.unref();
+  const held = options.fencingToken === undefined ? holdLease(lease, config, clock, log, options.owner) : undefined;
+  const fencingToken: number = held?.fencingToken ?? (options.fencingToken as number);
   const startedMs = clock.nowMs();
   const runId = runs.start("pull", startedMs);
   const clients = clientsFor(deps);
@@ -179,12 +172,7 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
     );
     throw err;
   } finally {
-    clearInterval(heartbeat);
-    try {
-      lease.release(fencingToken);
-    } catch (err) {
-      log.warn({ err: String(err) }, "lease already taken over by another run");
-    }
+    held?.release();
   }
   finish(summary, clients, clock, startedMs);
   runs.finish(runId, { outcome: summary.outcome, summary }, clock.nowMs());
