@@ -39,10 +39,12 @@ export function payloadHash(fields: Readonly<Record<string, string>>): string {
 export class OutboxRepository {
   readonly #db: Database.Database;
   readonly #lease: Lease;
+  readonly #lastWritten: Database.Statement<[string], { column: string; value: string }>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#lease = new Lease(db);
+    this.#lastWritten = db.prepare("SELECT column, value FROM written_values WHERE sys_id = ?");
   }
 
   #fenced<T>(what: string, fencingToken: number, fn: () => T): T {
@@ -128,6 +130,11 @@ export class OutboxRepository {
         put.run(entry.sysId, column, value, now);
         resolve.run(now, entry.sysId, column);
       }
+      // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
+      // alone) does not mistake our own values for a human edit. The next pull reads the echo anyway.
+      this.#db
+        .prepare("UPDATE services SET owned = json_patch(owned, ?) WHERE sys_id = ?")
+        .run(JSON.stringify(entry.fields), entry.sysId);
     });
   }
 
@@ -142,10 +149,31 @@ export class OutboxRepository {
 
   /** What empreinte last wrote to each owned column of a record. */
   lastWritten(sysId: string): Record<string, string> {
-    const rows = this.#db
-      .prepare<[string], { column: string; value: string }>("SELECT column, value FROM written_values WHERE sys_id = ?")
-      .all(sysId);
+    const rows = this.#lastWritten.all(sysId);
     return Object.fromEntries(rows.map((r) => [r.column, r.value]));
+  }
+
+  /**
+   * Pending writes of runs before `runId` that the new plan did not supersede: the record needs no write any more
+   * (its values are already there, or a human edit now stands in the way). They are dropped, never sent.
+   */
+  supersedeOlderPending(runId: number, fencingToken: number, nowMs: number): number {
+    return this.#fenced("drop pending writes no longer needed", fencingToken, () => {
+      return this.#db
+        .prepare("UPDATE outbox SET state = 'superseded', finished_at = ? WHERE state = 'pending' AND run_id < ?")
+        .run(iso(nowMs), runId).changes;
+    });
+  }
+
+  /** Conflicts of records that no longer conflict (the human value now equals ours, or --force wrote over it). */
+  resolveConflicts(keys: ReadonlyArray<{ sysId: string; column: string }>, fencingToken: number, nowMs: number): void {
+    if (keys.length === 0) return;
+    this.#fenced("resolve conflicts", fencingToken, () => {
+      const resolve = this.#db.prepare(
+        "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
+      );
+      for (const k of keys) resolve.run(iso(nowMs), k.sysId, k.column);
+    });
   }
 
   openConflicts(): Conflict[] {

@@ -1,0 +1,181 @@
+// The push stage: stored year views + remote values of the owned columns → a write plan → the outbox → the instance
+// (DESIGN.md §4 invariant 4; reference/style-reliability-ecosystem.md B5.3-B5.4). The caller holds the lease.
+//
+// Order matters for crash recovery. Writes left pending by an earlier run (killed mid-push) are first checked
+// against the remote values: those already applied are marked done (their values become "last written", so they
+// are not mistaken for human edits). Then the plan is computed and persisted before anything is sent; it supersedes
+// the earlier pending writes of the same records, and earlier pending writes it does not repeat are dropped (the
+// record no longer needs them). Only then are writes sent.
+//
+// The remote values come from the cache. In a sync run the pull has just refreshed them (`remoteFresh`). A push run
+// alone reads the current owned values of every record it means to write, or reports in conflict, first: a human
+// edit made since the last pull is never overwritten.
+import type Database from "better-sqlite3";
+import type { EmpreinteConfig } from "../config/config-schema.js";
+import type { ServiceYearView } from "../domain/estimate.js";
+import type { ColumnType, Conflict, PlannedWrite, WritePlan } from "../domain/write-plan.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../observability/logger.js";
+import type { ServiceNowClient } from "../servicenow/table-client.js";
+import { CacheRepository } from "../store/cache-repository.js";
+import { EstimateRepository } from "../store/estimate-repository.js";
+import { OutboxRepository } from "../store/outbox-repository.js";
+import { sameColumnValue } from "./format-for-column.js";
+import { type PlanInput, planWrites } from "./plan.js";
+import { readOwnedValues } from "./read-owned-values.js";
+import { type SendWritesResult, sendWrites } from "./send-writes.js";
+
+export interface PushStageDeps {
+  db: Database.Database;
+  config: EmpreinteConfig;
+  client: ServiceNowClient;
+  clock: Clock;
+  log: Logger;
+  fencingToken: number;
+  runId: number;
+  /** Types of the owned columns on the catalogue table (sys_dictionary), for formatting and comparing. */
+  columnTypes: ReadonlyMap<string, ColumnType>;
+  signal?: AbortSignal;
+  onSettled?(settled: number, total: number): void;
+}
+
+export interface PushStageOptions {
+  force: boolean;
+  dryRun: boolean;
+  /** True when this run's pull has just read the records (their cached owned values are current). */
+  remoteFresh: boolean;
+  /** Restrict the plan to these services (sys_ids); all live, non-retired services otherwise. */
+  only?: ReadonlySet<string>;
+  /** UTC `YYYY-MM-DD HH:mm:ss` stamped into the computed-on column with every change. */
+  computedOn: string;
+}
+
+export interface PushStageResult {
+  /** Services whose owned columns already hold the values. */
+  unchanged: number;
+  /** The writes planned (sent unless dry run). */
+  writes: PlannedWrite[];
+  conflicts: Conflict[];
+  /** Writes left pending by an earlier run that were found applied on the instance. */
+  recovered: number;
+  /** Writes left pending by an earlier run that are no longer needed. */
+  dropped: number;
+  /** What sending did (absent in a dry run, or when nothing was to be written). */
+  sent?: SendWritesResult;
+}
+
+type PlanService = PlanInput["services"] extends Iterable<infer S> ? S : never;
+
+function* planServices(
+  cache: CacheRepository,
+  estimates: EstimateRepository,
+  outbox: OutboxRepository,
+  only: ReadonlySet<string> | undefined,
+  remote?: ReadonlyMap<string, Record<string, string>>,
+): Generator<PlanService> {
+  const services =
+    only === undefined
+      ? cache.listServices({ includeRetired: false })
+      : [...only].map((id) => cache.getService(id)).filter((s) => s !== undefined && !s.retired);
+  for (const s of services) {
+    if (!s || (remote && !remote.has(s.sysId))) continue;
+    if (only !== undefined && cache.isTombstoned("services", s.sysId)) continue;
+    const stored = estimates.yearView(s.sysId);
+    if (!stored) continue;
+    const view: ServiceYearView = stored.view;
+    yield { sysId: s.sysId, owned: remote?.get(s.sysId) ?? s.owned, view, lastWritten: outbox.lastWritten(s.sysId) };
+  }
+}
+
+export async function runPushStage(deps: PushStageDeps, options: PushStageOptions): Promise<PushStageResult> {
+  const { db, config, client, clock, log, fencingToken, columnTypes } = deps;
+  const table = config.catalogue.table;
+  const cache = new CacheRepository(db);
+  const estimates = new EstimateRepository(db);
+  const outbox = new OutboxRepository(db);
+  const ownedColumns = Object.values(config.owned);
+
+  // 1. Writes an earlier run left pending: applied already (the crash came after the instance answered)?
+  let recovered = 0;
+  const pending = outbox.pending();
+  if (pending.length > 0) {
+    const remote = options.remoteFresh
+      ? undefined
+      : await readOwnedValues(client, table, [...new Set(pending.map((e) => e.sysId))], ownedColumns);
+    for (const e of pending) {
+      const values = remote ? remote.get(e.sysId) : cache.getService(e.sysId)?.owned;
+      if (!values) continue;
+      const applied = Object.entries(e.fields).every(([c, v]) =>
+        sameColumnValue(values[c] ?? "", v, columnTypes.get(c) ?? { type: "string" }),
+      );
+      if (applied) {
+        outbox.markDone(e, fencingToken, clock.nowMs());
+        recovered++;
+      }
+    }
+    if (recovered > 0) log.info({ recovered }, `${recovered} writes of an interrupted run were found applied`);
+  }
+
+  // 2. The plan, from the cache's remote values (or, for a push alone, from the records read again now).
+  const base = { owned: config.owned, columns: columnTypes, computedOn: options.computedOn, force: options.force };
+  let plan: WritePlan = planWrites({ ...base, services: planServices(cache, estimates, outbox, options.only) });
+  if (!options.remoteFresh && (plan.writes.length > 0 || plan.conflicts.length > 0)) {
+    const candidates = [...new Set([...plan.writes.map((w) => w.sysId), ...plan.conflicts.map((c) => c.sysId)])];
+    const remote = await readOwnedValues(client, table, candidates, ownedColumns);
+    const again = planWrites({
+      ...base,
+      services: planServices(cache, estimates, outbox, new Set(candidates), remote),
+    });
+    // Candidates the instance did not return are gone or hidden: the next pull tombstones them.
+    plan = { writes: again.writes, conflicts: again.conflicts, unchanged: plan.unchanged + again.unchanged };
+  }
+
+  // Conflicts that no longer stand (a human put our value back, or --force wrote over it) are closed.
+  const standing = new Set(plan.conflicts.map((c) => `${c.sysId}\u0000${c.column}`));
+  const forced = new Set(plan.writes.map((w) => w.sysId));
+  const stale = outbox
+    .openConflicts()
+    .filter((c) => !standing.has(`${c.sysId}\u0000${c.column}`) && (options.only?.has(c.sysId) ?? true))
+    .filter((c) => !forced.has(c.sysId) || options.force);
+  if (!options.dryRun) outbox.resolveConflicts(stale, fencingToken, clock.nowMs());
+
+  const result: PushStageResult = {
+    unchanged: plan.unchanged,
+    writes: plan.writes,
+    conflicts: plan.conflicts,
+    recovered,
+    dropped: 0,
+  };
+  for (const c of plan.conflicts) {
+    log.warn(
+      { sysId: c.sysId, column: c.column, remote: c.remote, lastWritten: c.lastWritten, wanted: c.wanted },
+      `conflict: ${table} ${c.sysId} ${c.column} was changed on the instance to "${c.remote}" (empreinte wrote ` +
+        `"${c.lastWritten}"); kept. Run with --force to overwrite it with "${c.wanted}".`,
+    );
+  }
+  if (options.dryRun) return result;
+
+  // 3. Persist, then send.
+  outbox.enqueue(plan, deps.runId, fencingToken, clock.nowMs());
+  result.dropped = outbox.supersedeOlderPending(deps.runId, fencingToken, clock.nowMs());
+  const toSend = outbox.pending();
+  if (toSend.length === 0) return result;
+  result.sent = await sendWrites(
+    {
+      client,
+      outbox,
+      cache,
+      clock,
+      log,
+      fencingToken,
+      table,
+      mode: config.sync.pushMode,
+      batchSize: config.sync.batchSize,
+      concurrency: config.instances[config.catalogue.instance]?.maxConcurrent ?? 4,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.onSettled ? { onSettled: deps.onSettled } : {}),
+    },
+    toSend,
+  );
+  return result;
+}

@@ -1,0 +1,315 @@
+// One run = lease → pull → estimate → plan → push → summary (DESIGN.md §1). Started by `empreinte sync` and its
+// single-stage siblings (`pull`, `estimate`, `push`, `resync`), by the daemon's jobs and by the demo. The lease is
+// held for the whole run, so a scheduled run and a manual one never overlap (§4 invariant 5); every commit is
+// fenced by its token.
+import type Database from "better-sqlite3";
+import type { EmpreinteConfig } from "../config/config-schema.js";
+import type { JobStep } from "../config/job-schema.js";
+import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
+import type { FactorSet } from "../estimation/factor-set.js";
+import type { Clock } from "../lib/clock.js";
+import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
+import type { Logger } from "../observability/logger.js";
+import { toGlideDateTime } from "../servicenow/glide-date-time.js";
+import type { ServiceNowClient } from "../servicenow/table-client.js";
+import { CacheRepository } from "../store/cache-repository.js";
+import { Lease } from "../store/lease.js";
+import { OutboxRepository } from "../store/outbox-repository.js";
+import { RunLog, type RunOutcome } from "../store/run-log.js";
+import { connectInstance } from "./connect-instance.js";
+import { type HeldLease, holdLease } from "./hold-lease.js";
+import { ownedColumnTypes } from "./owned-column-types.js";
+import type { StreamProgress } from "./pull-stream.js";
+import { runPushStage } from "./push.js";
+import { readNamedServices } from "./read-named-services.js";
+import { runEstimateParallel } from "./run-estimate.js";
+import { runPull } from "./run-pull.js";
+
+export interface SyncOptions {
+  /** Who runs, shown to an operator who finds the lease held: "sync (cli)", "daemon job nightly"… */
+  owner: string;
+  steps: readonly JobStep[];
+  full: boolean;
+  since?: string;
+  dryRun: boolean;
+  force: boolean;
+  /**
+   * Services named by sys_id or exact name. With `resync`, they are read again whatever the cursors say; the plan
+   * and the push are limited to them either way.
+   */
+  services?: readonly string[];
+  resync?: boolean;
+  /** Wait for the lease instead of failing with "busy" (exit 75). */
+  wait?: boolean;
+}
+
+export interface SyncDeps {
+  db: Database.Database;
+  config: EmpreinteConfig;
+  clock: Clock;
+  log: Logger;
+  factors: FactorSet;
+  signal?: AbortSignal;
+  /** Clients by instance name; built from the config when absent. */
+  clients?: Map<string, ServiceNowClient>;
+  onPullPage?(progress: StreamProgress): void;
+  onPushProgress?(settled: number, total: number): void;
+  /** Called with each stage's name as it starts, for progress displays and the daemon's logs. */
+  onStage?(stage: "pull" | "estimate" | "push"): void;
+}
+
+export interface SyncSummary {
+  runId: number;
+  outcome: RunOutcome;
+  dryRun: boolean;
+  steps: JobStep[];
+  durationS: number;
+  pulled: { services: number; usage: number };
+  quarantined: number;
+  estimated: number;
+  co2eKgYear: number;
+  /** Writes planned; in a dry run, what would be sent. */
+  planned: number;
+  written: number;
+  unchanged: number;
+  conflicts: number;
+  notFound: number;
+  failedWrites: number;
+  /** Writes of an interrupted earlier run found applied on the instance. */
+  recovered: number;
+  retries: number;
+  requests: number;
+  /** Time spent waiting on the instance: rate-limit pauses and backoff before retries. */
+  waitedOnInstanceS: number;
+  warnings: string[];
+  /** The plan itself, in a dry run (first 1,000 writes), and the conflicts found. */
+  plan?: PlannedWrite[];
+  conflictList: Conflict[];
+  unresolvedServices: Array<{ id: string; reason: string }>;
+  error?: string;
+}
+
+const PLAN_SHOWN = 1000;
+
+function clientsFor(deps: SyncDeps): Map<string, ServiceNowClient> {
+  if (deps.clients) return deps.clients;
+  const clients = new Map<string, ServiceNowClient>();
+  for (const name of new Set([deps.config.catalogue.instance, deps.config.usage.instance])) {
+    clients.set(
+      name,
+      connectInstance(deps.config, name, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }),
+    );
+  }
+  return clients;
+}
+
+function clientOf(clients: Map<string, ServiceNowClient>, name: string): ServiceNowClient {
+  const c = clients.get(name);
+  if (!c) throw new ConnectorError("internal", `no client for instance ${name}`);
+  return c;
+}
+
+/** Takes the lease, or with `wait` polls until it is free (the holder's expiry or every 2 s, whichever first). */
+async function acquire(deps: SyncDeps, options: SyncOptions): Promise<HeldLease> {
+  const lease = new Lease(deps.db);
+  for (;;) {
+    try {
+      return holdLease(lease, deps.config, deps.clock, deps.log, options.owner);
+    } catch (err) {
+      if (!options.wait || !isConnectorError(err) || err.kind !== "busy") throw err;
+      deps.log.info(`waiting for the lease: ${err.message}`);
+      await deps.clock.sleep(Math.max(250, Math.min(2000, err.retryAfterMs ?? 2000)), deps.signal);
+    }
+  }
+}
+
+function outcomeOf(err: unknown): RunOutcome {
+  if (isConnectorError(err) && err.kind === "interrupted") return "interrupted";
+  if (isConnectorError(err) && ["rate_limited", "unavailable", "transient"].includes(err.kind)) return "aborted";
+  return "failed";
+}
+
+export function emptySyncSummary(runId: number, options: SyncOptions): SyncSummary {
+  return {
+    runId,
+    outcome: "ok",
+    dryRun: options.dryRun,
+    steps: [...options.steps],
+    durationS: 0,
+    pulled: { services: 0, usage: 0 },
+    quarantined: 0,
+    estimated: 0,
+    co2eKgYear: 0,
+    planned: 0,
+    written: 0,
+    unchanged: 0,
+    conflicts: 0,
+    notFound: 0,
+    failedWrites: 0,
+    recovered: 0,
+    retries: 0,
+    requests: 0,
+    waitedOnInstanceS: 0,
+    warnings: [],
+    conflictList: [],
+    unresolvedServices: [],
+  };
+}
+
+export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncSummary> {
+  const { db, config, clock, log } = deps;
+  const held = await acquire(deps, options);
+  const { fencingToken } = held;
+  const runs = new RunLog(db);
+  const startedMs = clock.nowMs();
+  const kind = options.resync ? "resync" : options.steps.length === 3 ? "sync" : options.steps.join("+");
+  const runId = runs.start(options.dryRun ? `${kind} (dry run)` : kind, startedMs);
+  const runLog = log.child({ runId });
+  const summary = emptySyncSummary(runId, options);
+  const clients = clientsFor(deps);
+  const catalogueClient = clientOf(clients, config.catalogue.instance);
+  const cache = new CacheRepository(db);
+  const steps = new Set(options.steps);
+  let only: Set<string> | undefined;
+  try {
+    // Pull: incremental (or --full), or the named services alone for a resync.
+    let remoteFresh = false;
+    if (options.resync) {
+      deps.onStage?.("pull");
+      const r = await readNamedServices(
+        { client: catalogueClient, usageClient: clientOf(clients, config.usage.instance), cache, clock },
+        config,
+        options.services ?? [],
+        fencingToken,
+      );
+      summary.pulled = { services: r.sysIds.length, usage: r.usageRows };
+      summary.quarantined = r.quarantined;
+      summary.unresolvedServices = r.unresolved;
+      only = new Set(r.sysIds);
+      remoteFresh = true;
+    } else if (steps.has("pull")) {
+      deps.onStage?.("pull");
+      const pull = await runPull(
+        {
+          db,
+          config,
+          clock,
+          log: runLog,
+          clients,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.onPullPage ? { onProgress: deps.onPullPage } : {}),
+        },
+        {
+          full: options.full,
+          ...(options.since !== undefined ? { since: options.since } : {}),
+          owner: options.owner,
+          fencingToken,
+        },
+      );
+      for (const s of pull.streams) summary.pulled[s.stream] = s.read;
+      summary.quarantined = pull.quarantined;
+      summary.warnings.push(...pull.warnings);
+      if (pull.outcome === "partial") summary.outcome = "partial";
+      remoteFresh = true;
+    }
+    if (options.services !== undefined && !options.resync) {
+      only = new Set();
+      const nameToId = new Map<string, string>();
+      for (const s of cache.listServices()) nameToId.set(s.name, s.sysId);
+      for (const id of options.services) {
+        const sysId = cache.getService(id) ? id : nameToId.get(id);
+        if (sysId === undefined) summary.unresolvedServices.push({ id, reason: "not in the cache (pull it first)" });
+        else only.add(sysId);
+      }
+    }
+
+    if (steps.has("estimate") || options.resync) {
+      deps.onStage?.("estimate");
+      const e = await runEstimateParallel(db, clock, {
+        factors: deps.factors,
+        underusedVisitsPerMonth: config.estimation.underusedVisitsPerMonth,
+      });
+      summary.estimated = e.services;
+      summary.co2eKgYear = e.co2eKgYear;
+      runLog.info({ ...e }, `estimated ${e.services} services (${(e.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`);
+    }
+
+    if (steps.has("push") || options.resync) {
+      deps.onStage?.("push");
+      // Column types are read before anything is planned: a missing owned column stops the run (exit 78).
+      const columnTypes = await ownedColumnTypes(catalogueClient, cache, config, clock, { refresh: options.full });
+      const push = await runPushStage(
+        {
+          db,
+          config,
+          client: catalogueClient,
+          clock,
+          log: runLog,
+          fencingToken,
+          runId,
+          columnTypes,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.onPushProgress ? { onSettled: deps.onPushProgress } : {}),
+        },
+        {
+          force: options.force,
+          dryRun: options.dryRun,
+          remoteFresh,
+          computedOn: toGlideDateTime(clock.nowMs()),
+          ...(only ? { only } : {}),
+        },
+      );
+      summary.planned = push.writes.length;
+      summary.unchanged = push.unchanged;
+      summary.conflicts = push.conflicts.length;
+      summary.conflictList = push.conflicts;
+      summary.recovered = push.recovered;
+      if (options.dryRun) summary.plan = push.writes.slice(0, PLAN_SHOWN);
+      if (push.sent) {
+        summary.written = push.sent.written;
+        summary.notFound = push.sent.notFound;
+        summary.failedWrites = push.sent.failed.length;
+      }
+      if (push.conflicts.length > 0 || summary.failedWrites > 0) summary.outcome = "partial";
+    }
+    if (summary.quarantined > 0 || summary.unresolvedServices.length > 0) summary.outcome = "partial";
+  } catch (err) {
+    summary.outcome = outcomeOf(err);
+    summary.error = err instanceof Error ? err.message : String(err);
+    finish(summary, clients, clock, startedMs, db);
+    runs.finish(runId, { outcome: summary.outcome, summary: compact(summary), error: summary.error }, clock.nowMs());
+    held.release();
+    throw err;
+  }
+  finish(summary, clients, clock, startedMs, db);
+  runs.finish(runId, { outcome: summary.outcome, summary: compact(summary) }, clock.nowMs());
+  held.release();
+  return summary;
+}
+
+/** What the run log keeps: the figures, not the plan. */
+function compact(summary: SyncSummary): Omit<SyncSummary, "plan" | "conflictList"> {
+  const { plan: _plan, conflictList: _conflicts, ...rest } = summary;
+  return rest;
+}
+
+function finish(
+  summary: SyncSummary,
+  clients: Map<string, ServiceNowClient>,
+  clock: Clock,
+  startedMs: number,
+  db: Database.Database,
+): void {
+  summary.durationS = (clock.nowMs() - startedMs) / 1000;
+  summary.requests = 0;
+  summary.retries = 0;
+  summary.waitedOnInstanceS = 0;
+  for (const c of clients.values()) {
+    const stats = c.stats();
+    summary.requests += stats.http.attempts;
+    summary.retries += Object.values(stats.http.retriesByReason).reduce((a, b) => a + b, 0);
+    summary.waitedOnInstanceS += (stats.http.waitedMs + stats.http.backoffMs) / 1000;
+  }
+  // Conflicts still open from earlier runs count too: an operator must see them until resolved.
+  if (!summary.dryRun) summary.conflicts = Math.max(summary.conflicts, new OutboxRepository(db).openConflicts().length);
+}

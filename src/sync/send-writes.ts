@@ -1,0 +1,234 @@
+// Sends the outbox's pending writes to the catalogue table (DESIGN.md §4 invariant 4; reference/
+// style-reliability-ecosystem.md B5.4 and B6 rows 3, 3b, 9, 12c): one Table API PATCH per record by default, or
+// groups of `batchSize` through the Batch API. Each write is marked done in its own transaction right after its 2xx,
+// so a crash loses at most the writes in flight, which are replayed value-identical.
+// - 404: the record is gone; the write is dropped and the service tombstoned in the cache, never retried.
+// - 403: the integration user may not write some owned column. Each column of the refused write is probed with a
+//   PATCH of the value the record already holds (the platform writes nothing when no value changes) to name the
+//   refused ones, then the push stops with a permission error (exit 77): every other write would fail the same way.
+// - Unknown outcome (reset, timeout, 5xx after the HTTP layer's retries): the record is read back; if it holds the
+//   values, the write is done, otherwise the push stops and the write stays pending for the next run.
+// - Any other 4xx (a value the column refuses): that write fails, is kept with its error, and the others carry on.
+import type { Clock } from "../lib/clock.js";
+import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
+import type { Logger } from "../observability/logger.js";
+import type { BatchItem, BatchItemResult } from "../servicenow/batch-body.js";
+import { isNotFound, type ServiceNowClient } from "../servicenow/table-client.js";
+import type { CacheRepository } from "../store/cache-repository.js";
+import type { OutboxEntry, OutboxRepository } from "../store/outbox-repository.js";
+import { readOwnedValues } from "./read-owned-values.js";
+
+export interface SendWritesDeps {
+  client: ServiceNowClient;
+  outbox: OutboxRepository;
+  cache: CacheRepository;
+  clock: Clock;
+  log: Logger;
+  fencingToken: number;
+  /** The catalogue table. */
+  table: string;
+  mode: "patch" | "batch";
+  batchSize: number;
+  /** Requests in flight at once (the instance's allowed concurrency). */
+  concurrency: number;
+  /** Stops taking new writes; the ones in flight finish and are recorded. */
+  signal?: AbortSignal;
+  /** Called after each write is settled (done, dropped or failed), for progress bars. */
+  onSettled?(settled: number, total: number): void;
+}
+
+export interface WriteFailure {
+  sysId: string;
+  error: string;
+}
+
+export interface SendWritesResult {
+  /** Writes the instance applied (2xx), or found applied on read-back. */
+  written: number;
+  /** Records gone from the instance (404): tombstoned. */
+  notFound: number;
+  /** Writes the instance refused for their values (kept in the outbox as failed). */
+  failed: WriteFailure[];
+  /** Writes whose outcome was unknown and that a read-back found applied. */
+  readBacks: number;
+  /** Batch API items the instance did not reach in time, sent again in a later batch. */
+  unservicedResent: number;
+}
+
+/** Kinds that stop the whole push: the next writes would meet the same problem. */
+function stopsThePush(err: unknown): boolean {
+  if (!isConnectorError(err)) return true;
+  if (isNotFound(err)) return false;
+  const status = err.status ?? 0;
+  // A 4xx other than auth, ACL, not found and rate limit is about this write's values.
+  if (status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status)) return false;
+  return true;
+}
+
+function isUnknownOutcome(err: unknown): boolean {
+  return isConnectorError(err) && (err.kind === "transient" || err.kind === "unavailable");
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+type Unit = { entries: OutboxEntry[]; resends: number };
+
+export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxEntry[]): Promise<SendWritesResult> {
+  const { client, outbox, clock, fencingToken, table } = deps;
+  const result: SendWritesResult = { written: 0, notFound: 0, failed: [], readBacks: 0, unservicedResent: 0 };
+  const size = deps.mode === "batch" ? deps.batchSize : 1;
+  const queue: Unit[] = [];
+  for (let i = 0; i < entries.length; i += size) queue.push({ entries: entries.slice(i, i + size), resends: 0 });
+  let next = 0;
+  let settled = 0;
+  let stop: unknown;
+
+  const settle = (n = 1) => {
+    settled += n;
+    deps.onSettled?.(settled, entries.length);
+  };
+  const done = (e: OutboxEntry) => {
+    outbox.markDone(e, fencingToken, clock.nowMs());
+    result.written++;
+    settle();
+  };
+  const gone = (e: OutboxEntry, why: string) => {
+    outbox.markFinished(e.id, "not_found", why, fencingToken, clock.nowMs());
+    deps.cache.tombstone("services", [e.sysId], fencingToken, clock.nowMs());
+    result.notFound++;
+    deps.log.warn({ sysId: e.sysId }, `${table} ${e.sysId} no longer exists on the instance: tombstoned, not written`);
+    settle();
+  };
+  const fail = (e: OutboxEntry, why: string) => {
+    outbox.markFinished(e.id, "failed", why, fencingToken, clock.nowMs());
+    result.failed.push({ sysId: e.sysId, error: why });
+    deps.log.error({ sysId: e.sysId }, `write to ${table} ${e.sysId} refused: ${why}`);
+    settle();
+  };
+
+  /** After a write whose outcome is unknown: done if the record holds the values, else the push stops. */
+  const readBack = async (unitEntries: readonly OutboxEntry[], cause: unknown): Promise<void> => {
+    const columns = [...new Set(unitEntries.flatMap((e) => Object.keys(e.fields)))];
+    let remote: Map<string, Record<string, string>>;
+    try {
+      remote = await readOwnedValues(
+        client,
+        table,
+        unitEntries.map((e) => e.sysId),
+        columns,
+      );
+    } catch {
+      throw cause;
+    }
+    let missing = false;
+    for (const e of unitEntries) {
+      const values = remote.get(e.sysId);
+      if (values && Object.entries(e.fields).every(([c, v]) => values[c] === v)) {
+        result.readBacks++;
+        done(e);
+      } else missing = true;
+    }
+    if (missing) throw cause;
+  };
+
+  const permissionError = async (e: OutboxEntry, cause: unknown): Promise<ConnectorError> => {
+    const cached = deps.cache.getService(e.sysId)?.owned ?? {};
+    const refused: string[] = [];
+    for (const column of Object.keys(e.fields)) {
+      try {
+        await client.patchRecord(table, e.sysId, { [column]: cached[column] ?? "" }, { echoFields: [] });
+      } catch (err) {
+        if (isConnectorError(err) && err.kind === "permission") refused.push(column);
+      }
+    }
+    const columns = refused.length > 0 ? refused : Object.keys(e.fields);
+    return new ConnectorError(
+      "permission",
+      `The instance refused to write ${columns.join(", ")} on ${table} (HTTP 403, first on record ${e.sysId}). ` +
+        `Grant the integration user write access to ${columns.map((c) => `${table}.${c}`).join(", ")} ` +
+        "(an ACL or a data policy stands in the way), then run again; `empreinte check` verifies it. " +
+        "Nothing was overwritten; the remaining writes stay pending in the outbox.",
+      { cause, status: 403 },
+    );
+  };
+
+  const sendOne = async (e: OutboxEntry): Promise<void> => {
+    try {
+      await client.patchRecord(table, e.sysId, e.fields, { echoFields: [] });
+      done(e);
+    } catch (err) {
+      if (isNotFound(err)) gone(e, message(err));
+      else if (isConnectorError(err) && err.kind === "permission") throw await permissionError(e, err);
+      else if (isUnknownOutcome(err)) await readBack([e], err);
+      else if (!stopsThePush(err)) fail(e, message(err));
+      else throw err;
+    }
+  };
+
+  const item = (e: OutboxEntry): BatchItem => ({
+    id: String(e.id),
+    method: "PATCH",
+    url: `/api/now/table/${table}/${e.sysId}?sysparm_fields=sys_id&sysparm_input_display_value=false`,
+    body: e.fields,
+  });
+
+  const sendBatch = async (unit: Unit): Promise<void> => {
+    let serviced: BatchItemResult[];
+    let unserviced: string[];
+    try {
+      ({ serviced, unserviced } = await client.batch(unit.entries.map(item)));
+    } catch (err) {
+      if (isUnknownOutcome(err)) return readBack(unit.entries, err);
+      throw err;
+    }
+    const byId = new Map(unit.entries.map((e) => [String(e.id), e]));
+    let refused: OutboxEntry | undefined;
+    for (const r of serviced) {
+      const e = byId.get(r.id);
+      if (!e) continue;
+      byId.delete(r.id);
+      const why = `HTTP ${r.statusCode} ${r.errorMessage ?? r.statusText}`.trim();
+      if (r.statusCode >= 200 && r.statusCode < 300) done(e);
+      else if (r.statusCode === 404) gone(e, why);
+      else if (r.statusCode === 403) refused ??= e;
+      else if (r.statusCode >= 400 && r.statusCode < 500 && r.statusCode !== 429 && r.statusCode !== 401) fail(e, why);
+      // 5xx, 429, 401 items stay pending: the next run sends them again.
+      else deps.log.warn({ sysId: e.sysId }, `batch item for ${e.sysId} answered ${why}: left pending`);
+    }
+    if (refused) throw await permissionError(refused, undefined);
+    // Items the instance did not reach within its 30 s batch quota (servicenow-api.md §5.1): send them again, once.
+    const left = unserviced.map((id) => byId.get(id)).filter((e): e is OutboxEntry => e !== undefined);
+    if (left.length > 0 && unit.resends < 1) {
+      result.unservicedResent += left.length;
+      queue.push({ entries: left, resends: unit.resends + 1 });
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (stop === undefined && !deps.signal?.aborted) {
+      const unit = queue[next++];
+      if (unit === undefined) return;
+      try {
+        if (deps.mode === "batch") await sendBatch(unit);
+        else await sendOne(unit.entries[0] as OutboxEntry);
+      } catch (err) {
+        stop ??= err;
+      }
+    }
+  };
+  // Queue grows when unserviced batch items are sent again; workers that found it empty have left by then, so
+  // run rounds until nothing is left.
+  while (next < queue.length && stop === undefined && !deps.signal?.aborted) {
+    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+  }
+  if (stop !== undefined) throw stop;
+  if (deps.signal?.aborted) {
+    throw new ConnectorError(
+      "interrupted",
+      `Stopped before sending every write (${settled} of ${entries.length} settled); the rest stay pending in the outbox and the next run sends them.`,
+    );
+  }
+  return result;
+}

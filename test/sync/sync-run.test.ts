@@ -1,0 +1,238 @@
+// The sync run against the dev instance (issue #5 "Must show"), asserting on what the instance holds and on its
+// ledger: every active service carries its footprint as formatted from the stored year view; a second run writes
+// nothing; a usage change writes exactly the services whose values moved; human edits are conflicts unless --force;
+// a dry run sends nothing; Batch mode reaches the same end state in ceil(writes / batch size) requests.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ServiceYearView } from "../../src/domain/estimate.js";
+import { isConnectorError } from "../../src/lib/connector-error.js";
+import { EstimateRepository } from "../../src/store/estimate-repository.js";
+import { OutboxRepository } from "../../src/store/outbox-repository.js";
+import { PullHarness } from "../helpers/pull-harness.js";
+import { mutatingRequests, ownedOnInstance, sync, writesSince } from "../helpers/sync-harness.js";
+
+const OWNED_BUT_STAMP = [
+  "u_co2e_kg_year",
+  "u_co2e_kg_month",
+  "u_energy_kwh_year",
+  "u_co2e_g_per_visit",
+  "u_carbon_grade",
+  "u_carbon_confidence",
+  "u_usage_status",
+  "u_visits_year",
+  "u_carbon_method",
+];
+
+/** The values the default schema's columns should hold, written out independently of the plan's formatter. */
+function expectedFields(v: ServiceYearView): Record<string, string> {
+  const c = v.confidence;
+  return {
+    u_co2e_kg_year: v.co2eKgYear.toFixed(2),
+    u_co2e_kg_month: v.co2eKgMonth.toFixed(2),
+    u_energy_kwh_year: v.energyKwhYear.toFixed(2),
+    u_co2e_g_per_visit: v.gPerVisitYear === null ? "" : v.gPerVisitYear.toFixed(4),
+    u_carbon_grade: v.grade ?? "",
+    u_carbon_confidence: c.level === null || c.score === null ? "" : `${c.level} ${c.score.toFixed(2)}`,
+    u_usage_status: v.usageStatus,
+    u_visits_year: String(Math.round(v.visitsYear)),
+    u_carbon_method: v.carbonMethod,
+  };
+}
+
+function normalise(value: string): string {
+  // "-0.00" and "0.00" read the same to a person and to a decimal column.
+  return value === "-0.00" ? "0.00" : value;
+}
+
+let h: PullHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe("sync against the dev instance", () => {
+  it("writes every active service's footprint once, then nothing; reads only echoes and the window", async () => {
+    h = await PullHarness.start();
+    const mark = h.lastRequestId();
+    const first = await sync(h);
+    expect(first.outcome).toBe("ok");
+
+    const views = new Map([...new EstimateRepository(h.db).yearViews()].map((y) => [y.view.serviceSysId, y.view]));
+    const remote = await ownedOnInstance(h);
+    const active = [...remote.values()].filter((r) => r.operational_status !== "6");
+    expect(active.length).toBeGreaterThan(100);
+    for (const r of active) {
+      const view = views.get(r.sys_id as string);
+      expect(view, `year view of ${r.sys_id}`).toBeDefined();
+      const want = expectedFields(view as ServiceYearView);
+      for (const col of OWNED_BUT_STAMP) {
+        expect(normalise(r[col] ?? ""), `${r.sys_id}.${col}`).toBe(normalise(want[col] ?? ""));
+      }
+      expect(r.u_carbon_computed_on).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    }
+    // Retired services are left alone.
+    for (const r of remote.values()) if (r.operational_status === "6") expect(r.u_co2e_kg_year).toBe("");
+
+    const writes = writesSince(h, mark);
+    expect(writes.length).toBe(active.length);
+    expect(first.written).toBe(active.length);
+    expect(new Set(writes.map((w) => w.sysId)).size).toBe(writes.length);
+    for (const w of writes) {
+      expect(w.user).toBe(h.sim.credentials.username);
+      for (const f of w.changedFields) expect([...OWNED_BUT_STAMP, "u_carbon_computed_on"]).toContain(f);
+    }
+
+    const mark2 = h.lastRequestId();
+    const second = await sync(h);
+    expect(second.outcome).toBe("ok");
+    expect(second.written).toBe(0);
+    expect(second.planned).toBe(0);
+    expect(writesSince(h, mark2)).toEqual([]);
+    expect(mutatingRequests(await h.apiRequestsSince(mark2))).toEqual([]);
+    // Reads: the echoes of run 1's writes (its cursor is before them), plus the lookback window of the usage.
+    expect(second.pulled.services).toBeGreaterThanOrEqual(active.length);
+    const echoesAndWindow = second.pulled.services;
+
+    const mark3 = h.lastRequestId();
+    const third = await sync(h);
+    expect(third.written).toBe(0);
+    expect(writesSince(h, mark3)).toEqual([]);
+    // Nothing new: at most the same lookback window again, and no row of it changed in the cache.
+    expect(third.pulled.services).toBeLessThanOrEqual(echoesAndWindow);
+    const lastPull = h.db
+      .prepare<[], { summary_json: string }>("SELECT summary_json FROM runs WHERE kind = 'pull' ORDER BY id DESC")
+      .get();
+    const streams = (JSON.parse(lastPull?.summary_json ?? "{}") as { streams: Array<{ written: number }> }).streams;
+    expect(streams.map((s) => s.written)).toEqual([0, 0]);
+  }, 60_000);
+
+  it("after 10 services' usage changes, writes exactly those whose formatted values changed", async () => {
+    h = await PullHarness.start();
+    await sync(h);
+    const before = await ownedOnInstance(h);
+    // The latest month of 10 active services triples its visits (a human corrects the metrics).
+    const usage: Array<{ sys_id: string; u_service: string; u_visits: string; u_period: string }> = [];
+    for await (const r of h.instanceRecords("usage", ["sys_id", "u_service", "u_visits", "u_period"])) {
+      usage.push(r as (typeof usage)[number]);
+    }
+    const latest = usage.reduce((m, r) => (r.u_period > m ? r.u_period : m), "");
+    const changed = new Set<string>();
+    for (const r of usage.filter((u) => u.u_period === latest && Number(u.u_visits) > 0)) {
+      if (before.get(r.u_service)?.operational_status === "6" || changed.has(r.u_service)) continue;
+      await h.humanEdit("usage", r.sys_id, { u_visits: String(Number(r.u_visits) * 3 + 7) });
+      changed.add(r.u_service);
+      if (changed.size === 10) break;
+    }
+    expect(changed.size).toBe(10);
+
+    const mark = h.lastRequestId();
+    const run = await sync(h);
+    const after = await ownedOnInstance(h);
+    const moved = [...after.values()]
+      .filter((r) => OWNED_BUT_STAMP.some((c) => r[c] !== before.get(r.sys_id as string)?.[c]))
+      .map((r) => r.sys_id as string);
+    const written = writesSince(h, mark).map((w) => w.sysId);
+    expect(new Set(written)).toEqual(new Set(moved));
+    expect(written.length).toBe(run.written);
+    for (const id of written) expect(changed.has(id)).toBe(true);
+    expect(written.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("reports a human edit of an owned field as a conflict and keeps it; --force overwrites; other fields untouched", async () => {
+    h = await PullHarness.start();
+    await sync(h);
+    const remote = await ownedOnInstance(h);
+    const [a, b] = [...remote.values()].filter((r) => r.operational_status !== "6").map((r) => r.sys_id as string);
+    if (!a || !b) throw new Error("need two active services");
+    await h.humanEdit("services", a, { u_co2e_kg_year: "1.00" });
+    await h.humanEdit("services", b, { short_description: "Service revu par la DSI" });
+
+    const mark = h.lastRequestId();
+    const run = await sync(h);
+    expect(run.outcome).toBe("partial");
+    expect(run.conflicts).toBe(1);
+    expect(run.conflictList).toEqual([
+      expect.objectContaining({
+        sysId: a,
+        column: "u_co2e_kg_year",
+        remote: "1.00",
+        wanted: remote.get(a)?.u_co2e_kg_year,
+      }),
+    ]);
+    expect(writesSince(h, mark)).toEqual([]);
+    expect((await ownedOnInstance(h)).get(a)?.u_co2e_kg_year).toBe("1.00");
+    expect(new OutboxRepository(h.db).openConflicts()).toHaveLength(1);
+
+    const forced = await sync(h, { force: true });
+    expect(forced.outcome).toBe("ok");
+    expect((await ownedOnInstance(h)).get(a)?.u_co2e_kg_year).toBe(remote.get(a)?.u_co2e_kg_year);
+    expect(new OutboxRepository(h.db).openConflicts()).toHaveLength(0);
+    const all = writesSince(h, 0).filter((w) => w.user === h?.sim.credentials.username);
+    for (const w of all) expect(w.changedFields).not.toContain("short_description");
+    const record = await h.api<{ result: { short_description: string } }>(
+      `/api/now/table/cmdb_ci_service/${b}?sysparm_fields=short_description`,
+    );
+    expect(record.result.short_description).toBe("Service revu par la DSI");
+  }, 60_000);
+
+  it("a dry run sends no mutating request and returns the plan", async () => {
+    h = await PullHarness.start();
+    const mark = h.lastRequestId();
+    const run = await sync(h, { dryRun: true });
+    expect(run.planned).toBeGreaterThan(100);
+    expect(run.plan).toHaveLength(run.planned);
+    expect(run.plan?.[0]?.fields).toHaveProperty("u_co2e_kg_year");
+    expect(mutatingRequests(await h.apiRequestsSince(mark))).toEqual([]);
+    expect(writesSince(h, mark)).toEqual([]);
+    expect(new OutboxRepository(h.db).counts().pending).toBe(0);
+  }, 60_000);
+
+  it("Batch mode: ceil(writes / batch size) requests and the same end state as PATCH mode", async () => {
+    h = await PullHarness.start();
+    await sync(h);
+    const patchState = await ownedOnInstance(h);
+    await h.close();
+
+    h = await PullHarness.start({ document: { sync: { pushMode: "batch", batchSize: 20 } } });
+    const mark = h.lastRequestId();
+    const run = await sync(h);
+    const requests = await h.apiRequestsSince(mark);
+    expect(mutatingRequests(requests).every((r) => r.path === "/api/now/v1/batch")).toBe(true);
+    expect(requests.filter((r) => r.path === "/api/now/v1/batch")).toHaveLength(Math.ceil(run.written / 20));
+    expect(requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+    const batchState = await ownedOnInstance(h);
+    expect(batchState.size).toBe(patchState.size);
+    for (const [id, r] of batchState) {
+      for (const c of OWNED_BUT_STAMP) expect(r[c], `${id}.${c}`).toBe(patchState.get(id)?.[c]);
+    }
+  }, 90_000);
+
+  it("a record deleted before its write is tombstoned; a refused column stops the push naming it", async () => {
+    h = await PullHarness.start();
+    const harness = h;
+    const [victim] = await h.sysIds("services", "operational_status!=6", 1);
+    const run = await sync(h, {
+      hooks: {
+        // Deleted on the instance after the pull read it, before the push writes it.
+        onStage: (stage) => {
+          if (stage === "push") void harness.api(`/api/now/table/cmdb_ci_service/${victim}`, { method: "DELETE" });
+        },
+      },
+    });
+    expect(run.notFound).toBe(1);
+    expect(harness.cache.isTombstoned("services", victim as string)).toBe(true);
+
+    await harness.admin("settings", {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ writeDenied: [{ table: "cmdb_ci_service", field: "u_carbon_grade" }] }),
+    });
+    const [edited] = await h.sysIds("services", "operational_status!=6^u_carbon_gradeISNOTEMPTY", 1);
+    // Cleared by hand: the forced run writes both again, and the instance refuses one of them.
+    await h.humanEdit("services", edited as string, { u_visits_year: "", u_carbon_grade: "" });
+    const err = await sync(h, { force: true }).catch((e: unknown) => e);
+    expect(isConnectorError(err) && err.kind).toBe("permission");
+    expect((err as Error).message).toContain("u_carbon_grade");
+    expect((err as Error).message).toMatch(/refused to write u_carbon_grade on/);
+    expect(new OutboxRepository(harness.db).counts().pending).toBe(1);
+  }, 60_000);
+});
