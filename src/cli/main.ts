@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // The only place that reads argv and sets exit codes (DESIGN.md §1). One file per verb under ./commands/.
 import { Command, CommanderError } from "commander";
+import { registerCheck } from "./commands/check.js";
+import { registerConfig } from "./commands/config.js";
 import { registerEstimate } from "./commands/estimate.js";
 import { registerPull } from "./commands/pull.js";
+import { registerQuarantine } from "./commands/quarantine.js";
+import { registerSetup } from "./commands/setup.js";
 import { registerSimulator } from "./commands/simulator.js";
+import { registerState } from "./commands/state.js";
 import { registerStatus } from "./commands/status.js";
+import { registerSync } from "./commands/sync.js";
 import { ExitCode } from "./exit-codes.js";
 
 const program = new Command()
@@ -17,10 +23,16 @@ const program = new Command()
   .option("--db <path>", "SQLite cache (default: $EMPREINTE_DB or ./empreinte.db)")
   .exitOverride();
 
+registerSync(program);
 registerPull(program);
 registerEstimate(program);
 registerStatus(program);
+registerState(program);
+registerQuarantine(program);
 registerSimulator(program);
+registerCheck(program);
+registerSetup(program);
+registerConfig(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,7 +44,7 @@ export interface ServiceNowClientOptions {
   signal?: AbortSignal;
 }
 
-export type RequestKind = "list" | "get" | "patch" | "batch" | "aggregate" | "token";
+export type RequestKind = "list" | "get" | "patch" | "create" | "batch" | "aggregate" | "token";
 
 export interface RateLimitInfo {
   limitPerHour: number | undefined;
@@ -130,7 +130,15 @@ export class ServiceNowClient {
   readonly #auth: Authenticator;
   readonly #transport: Transport;
   readonly #signal: AbortSignal | undefined;
-  readonly #requests: Record<RequestKind, number> = { list: 0, get: 0, patch: 0, batch: 0, aggregate: 0, token: 0 };
+  readonly #requests: Record<RequestKind, number> = {
+    list: 0,
+    get: 0,
+    patch: 0,
+    create: 0,
+    batch: 0,
+    aggregate: 0,
+    token: 0,
+  };
   #batchCount = 0;
 
   constructor(options: ServiceNowClientOptions) {
@@ -194,6 +202,36 @@ export class ServiceNowClient {
         query,
         body: JSON.stringify(fields),
         contentType: "application/json",
+      },
+      (response, description) => parseEnvelope(RecordEnvelope, response, description).result,
+    );
+  }
+
+  /**
+   * POST one new record (stored values). Never repeated after the request may have reached the instance: a replay
+   * would create a second record (B5.6); only outcomes that prove it was not processed
+   * (429, 503, connection refused; retry-policy.ts) are retried. Used by `empreinte setup --create-columns`.
+   */
+  createRecord(
+    table: string,
+    values: Readonly<Record<string, string>>,
+    options: { echoFields?: readonly string[] } = {},
+  ): Promise<Record<string, unknown>> {
+    for (const name of Object.keys(values)) queryField(name);
+    const query = {
+      sysparm_fields: fieldList(options.echoFields ?? [], ["sys_id"]).join(","),
+      sysparm_input_display_value: "false",
+      sysparm_exclude_reference_link: "true",
+    };
+    return this.#call(
+      {
+        kind: "create",
+        method: "POST",
+        path: `/api/now/table/${tableName(table)}`,
+        query,
+        body: JSON.stringify(values),
+        contentType: "application/json",
+        idempotent: false,
       },
       (response, description) => parseEnvelope(RecordEnvelope, response, description).result,
     );

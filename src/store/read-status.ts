@@ -2,8 +2,10 @@
 // other even while a run is committing pages (WAL readers see one snapshot and never block the writer).
 import type Database from "better-sqlite3";
 import type { Cursor } from "../domain/cursor.js";
+import type { Conflict } from "../domain/write-plan.js";
 import { type CacheCounts, CacheRepository } from "./cache-repository.js";
 import { Lease, type LeaseHolder } from "./lease.js";
+import { OutboxRepository, type OutboxState } from "./outbox-repository.js";
 import { type QuarantineCount, QuarantineRepository } from "./quarantine-repository.js";
 import { RunLog, type RunRecord } from "./run-log.js";
 import { toStoreError } from "./to-store-error.js";
@@ -19,6 +21,10 @@ export interface StatusSnapshot {
   counts: CacheCounts;
   cursors: CursorStatus[];
   quarantine: { open: number; byStreamReason: QuarantineCount[] };
+  /** Writes by state; `pending` ones are sent by the next run (after a crash: only if still needed). */
+  outbox: Record<OutboxState, number>;
+  /** Owned fields a person changed on the instance, kept until resolved (first 100). */
+  conflicts: { open: number; first: Conflict[] };
   lastRuns: RunRecord[];
   /** null when no run holds it; `expired` means its holder died or stalled and the next run will take it over. */
   lease: (LeaseHolder & { expired: boolean }) | null;
@@ -36,6 +42,7 @@ export function readStatus(db: Database.Database, options: ReadStatusOptions): S
   const quarantine = new QuarantineRepository(db);
   const runs = new RunLog(db);
   const lease = new Lease(db);
+  const outbox = new OutboxRepository(db);
   const cursorUpdatedAt = db.prepare<[string], { updated_at: string }>(
     "SELECT updated_at FROM cursors WHERE stream = ?",
   );
@@ -44,6 +51,7 @@ export function readStatus(db: Database.Database, options: ReadStatusOptions): S
     return db.transaction(() => {
       const byStreamReason = quarantine.counts();
       const holder = lease.holder();
+      const conflicts = outbox.openConflicts();
       return {
         databasePath: db.name,
         schemaVersion: Number(db.pragma("user_version", { simple: true })),
@@ -53,6 +61,8 @@ export function readStatus(db: Database.Database, options: ReadStatusOptions): S
           updatedAt: cursorUpdatedAt.get(stream)?.updated_at ?? null,
         })),
         quarantine: { open: byStreamReason.reduce((sum, c) => sum + c.open, 0), byStreamReason },
+        outbox: outbox.counts(),
+        conflicts: { open: conflicts.length, first: conflicts.slice(0, 100) },
         lastRuns: runs.last(options.runs ?? 5),
         lease: holder ? { ...holder, expired: holder.expiresAtMs <= options.nowMs } : null,
         meta: Object.fromEntries(metaRows.all().map((r) => [r.key, r.value])),

@@ -65,7 +65,8 @@ async function tableRow(client: ListPageSource, query: string): Promise<Record<s
     limit: 10,
   });
   return page.records.find(
-    (r): r is Record<string, unknown> => typeof r === "object" && r !== null && text((r as { name?: unknown }).name) !== "",
+    (r): r is Record<string, unknown> =>
+      typeof r === "object" && r !== null && text((r as { name?: unknown }).name) !== "",
   );
 }
 

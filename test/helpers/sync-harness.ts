@@ -2,6 +2,7 @@
 // owned columns as the instance holds them, and the writes it recorded in its ledger.
 import { loadFactorSet } from "../../src/cli/commands/estimate-input.js";
 import type { StreamName } from "../../src/domain/cursor.js";
+import type { ServiceYearView } from "../../src/domain/estimate.js";
 import { type Clock, systemClock } from "../../src/lib/clock.js";
 import { OWNED_COLUMNS } from "../../src/simulator/schema/owned-columns.js";
 import type { LedgerRequest, LedgerWrite } from "../../src/simulator/store/ledger.js";
@@ -9,6 +10,39 @@ import { runSync, type SyncDeps, type SyncOptions, type SyncSummary } from "../.
 import type { PullHarness } from "./pull-harness.js";
 
 export const FACTORS = loadFactorSet();
+
+export const OWNED_BUT_STAMP = [
+  "u_co2e_kg_year",
+  "u_co2e_kg_month",
+  "u_energy_kwh_year",
+  "u_co2e_g_per_visit",
+  "u_carbon_grade",
+  "u_carbon_confidence",
+  "u_usage_status",
+  "u_visits_year",
+  "u_carbon_method",
+];
+
+/** The values the default schema's columns should hold, written out independently of the plan's formatter. */
+export function expectedFields(v: ServiceYearView): Record<string, string> {
+  const c = v.confidence;
+  return {
+    u_co2e_kg_year: v.co2eKgYear.toFixed(2),
+    u_co2e_kg_month: v.co2eKgMonth.toFixed(2),
+    u_energy_kwh_year: v.energyKwhYear.toFixed(2),
+    u_co2e_g_per_visit: v.gPerVisitYear === null ? "" : v.gPerVisitYear.toFixed(4),
+    u_carbon_grade: v.grade ?? "",
+    u_carbon_confidence: c.level === null || c.score === null ? "" : `${c.level} ${c.score.toFixed(2)}`,
+    u_usage_status: v.usageStatus,
+    u_visits_year: String(Math.round(v.visitsYear)),
+    u_carbon_method: v.carbonMethod,
+  };
+}
+
+export function normalise(value: string): string {
+  // "-0.00" and "0.00" read the same to a person and to a decimal column.
+  return value === "-0.00" ? "0.00" : value;
+}
 
 export type SyncCall = Partial<SyncOptions> & {
   clock?: Clock;

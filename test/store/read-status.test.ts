@@ -25,6 +25,8 @@ describe("readStatus", () => {
         { stream: "usage", updatedOn: "", sysId: "", updatedAt: null },
       ],
       quarantine: { open: 0, byStreamReason: [] },
+      outbox: { pending: 0, done: 0, not_found: 0, failed: 0, superseded: 0 },
+      conflicts: { open: 0, first: [] },
       lastRuns: [],
       lease: null,
       meta: {},

@@ -27,7 +27,11 @@ const instance = useDevInstance({ services: 20, months: 1, omitColumns: ["u_carb
 
 function client(): ServiceNowClient {
   const { url, username, password } = instance.sim.credentials;
-  return new ServiceNowClient({ instanceUrl: url, auth: { type: "basic", username, password }, clock: new FakeClock() });
+  return new ServiceNowClient({
+    instanceUrl: url,
+    auth: { type: "basic", username, password },
+    clock: new FakeClock(),
+  });
 }
 
 describe("readColumnTypes against the dev instance", () => {
@@ -93,9 +97,33 @@ class FakeSource implements ListPageSource {
     if (params.query.includes("sys_id>")) return page([]);
     return page([
       {},
-      { sys_id: "1".repeat(32), name: "x_base", element: "u_kg", internal_type: "decimal", attributes: "edge_encryption_enabled=true,scale=3", max_length: "15", active: "true" },
-      { sys_id: "2".repeat(32), name: "x_child", element: "u_kg", internal_type: "decimal", scale: "", attributes: "scale=1", max_length: "15", active: "true" },
-      { sys_id: "3".repeat(32), name: "x_base", element: "u_old", internal_type: "string", max_length: "10", active: "false" },
+      {
+        sys_id: "1".repeat(32),
+        name: "x_base",
+        element: "u_kg",
+        internal_type: "decimal",
+        attributes: "edge_encryption_enabled=true,scale=3",
+        max_length: "15",
+        active: "true",
+      },
+      {
+        sys_id: "2".repeat(32),
+        name: "x_child",
+        element: "u_kg",
+        internal_type: "decimal",
+        scale: "",
+        attributes: "scale=1",
+        max_length: "15",
+        active: "true",
+      },
+      {
+        sys_id: "3".repeat(32),
+        name: "x_base",
+        element: "u_old",
+        internal_type: "string",
+        max_length: "10",
+        active: "false",
+      },
     ]);
   }
 }

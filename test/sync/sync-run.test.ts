@@ -8,40 +8,15 @@ import { isConnectorError } from "../../src/lib/connector-error.js";
 import { EstimateRepository } from "../../src/store/estimate-repository.js";
 import { OutboxRepository } from "../../src/store/outbox-repository.js";
 import { PullHarness } from "../helpers/pull-harness.js";
-import { mutatingRequests, ownedOnInstance, sync, writesSince } from "../helpers/sync-harness.js";
-
-const OWNED_BUT_STAMP = [
-  "u_co2e_kg_year",
-  "u_co2e_kg_month",
-  "u_energy_kwh_year",
-  "u_co2e_g_per_visit",
-  "u_carbon_grade",
-  "u_carbon_confidence",
-  "u_usage_status",
-  "u_visits_year",
-  "u_carbon_method",
-];
-
-/** The values the default schema's columns should hold, written out independently of the plan's formatter. */
-function expectedFields(v: ServiceYearView): Record<string, string> {
-  const c = v.confidence;
-  return {
-    u_co2e_kg_year: v.co2eKgYear.toFixed(2),
-    u_co2e_kg_month: v.co2eKgMonth.toFixed(2),
-    u_energy_kwh_year: v.energyKwhYear.toFixed(2),
-    u_co2e_g_per_visit: v.gPerVisitYear === null ? "" : v.gPerVisitYear.toFixed(4),
-    u_carbon_grade: v.grade ?? "",
-    u_carbon_confidence: c.level === null || c.score === null ? "" : `${c.level} ${c.score.toFixed(2)}`,
-    u_usage_status: v.usageStatus,
-    u_visits_year: String(Math.round(v.visitsYear)),
-    u_carbon_method: v.carbonMethod,
-  };
-}
-
-function normalise(value: string): string {
-  // "-0.00" and "0.00" read the same to a person and to a decimal column.
-  return value === "-0.00" ? "0.00" : value;
-}
+import {
+  expectedFields,
+  mutatingRequests,
+  normalise,
+  OWNED_BUT_STAMP,
+  ownedOnInstance,
+  sync,
+  writesSince,
+} from "../helpers/sync-harness.js";
 
 let h: PullHarness | undefined;
 afterEach(async () => {
@@ -114,7 +89,7 @@ describe("sync against the dev instance", () => {
     for await (const r of h.instanceRecords("usage", ["sys_id", "u_service", "u_visits", "u_period"])) {
       usage.push(r as (typeof usage)[number]);
     }
-    const latest = usage.reduce((m, r) => (r.u_period > m ? r.u_period : m), "");
+    const latest = usage.reduce((m, r) => Math.max(r.u_period, m), "");
     const changed = new Set<string>();
     for (const r of usage.filter((u) => u.u_period === latest && Number(u.u_visits) > 0)) {
       if (before.get(r.u_service)?.operational_status === "6" || changed.has(r.u_service)) continue;

@@ -22,6 +22,14 @@ function human(s: StatusSnapshot): string {
   for (const q of s.quarantine.byStreamReason.filter((x) => x.open > 0).slice(0, 10)) {
     lines.push(`    ${q.stream}: ${q.open} × ${q.reason}`);
   }
+  const o = s.outbox;
+  lines.push(
+    `  outbox     ${o.pending} pending, ${o.done} done, ${o.not_found} records gone, ${o.failed} refused, ${o.superseded} superseded`,
+    `  conflicts  ${s.conflicts.open} open${s.conflicts.open > 0 ? " (a person changed an owned field; `empreinte sync --force` overwrites)" : ""}`,
+  );
+  for (const c of s.conflicts.first.slice(0, 10)) {
+    lines.push(`    ${c.sysId} ${c.column}: now "${c.remote}", empreinte wrote "${c.lastWritten}"`);
+  }
   lines.push(
     s.lease
       ? `  lease held by ${s.lease.owner} (pid ${s.lease.pid} on ${s.lease.hostname}) until ${new Date(s.lease.expiresAtMs).toISOString()}${s.lease.expired ? " — expired, the next run takes over" : ""}`
