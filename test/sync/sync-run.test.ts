@@ -89,7 +89,11 @@ describe("sync against the dev instance", () => {
     for await (const r of h.instanceRecords("usage", ["sys_id", "u_service", "u_visits", "u_period"])) {
       usage.push(r as (typeof usage)[number]);
     }
-    const latest = usage.map((u) => u.u_period).sort().at(-1) ?? "";
+    const latest =
+      usage
+        .map((u) => u.u_period)
+        .sort()
+        .at(-1) ?? "";
     const changed = new Set<string>();
     for (const r of usage.filter((u) => u.u_period === latest && Number(u.u_visits) > 0)) {
       if (before.get(r.u_service)?.operational_status === "6" || changed.has(r.u_service)) continue;
