@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerEstimate } from "./commands/estimate.js";
 import { registerPull } from "./commands/pull.js";
 import { registerQuarantine } from "./commands/quarantine.js";
@@ -23,6 +24,7 @@ const program = new Command()
   .option("--db <path>", "SQLite cache (default: $EMPREINTE_DB or ./empreinte.db)")
   .exitOverride();
 
+registerDemo(program);
 registerSync(program);
 registerPull(program);
 registerEstimate(program);

@@ -1,0 +1,25 @@
+// `empreinte demo` (the compiled CLI, as `npm run demo` runs it): the whole job against the embedded dev instance,
+// its summary, and one record's footprint fields read back from the instance.
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/pull-harness.js";
+
+describe("empreinte demo", () => {
+  it("syncs the seeded catalogue and prints totals, top emitters, retirement candidates and a record", async () => {
+    const r = await runCli(["demo", "--services", "300"], {}, { built: true });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/pull → estimate → push run #\d+: ok/);
+    const written = Number(/written\s+([\d,]+) records/.exec(r.stdout)?.[1]?.replace(/,/g, ""));
+    expect(written).toBeGreaterThan(250);
+    expect(r.stdout).toMatch(/Portfolio \(\d+ services in operation/);
+    expect(r.stdout).toContain("Top emitters:");
+    expect(r.stdout).toMatch(/Retirement candidates \(unused or underused, still in operation\): \d+ services/);
+    expect(r.stdout).toMatch(/owner [A-ZÉ][a-zé]+ /);
+    // The record read back carries every owned field, formatted as its column declares.
+    expect(r.stdout).toMatch(/u_co2e_kg_year\s+"\d+\.\d{2}"/);
+    expect(r.stdout).toMatch(/u_co2e_g_per_visit\s+"\d+\.\d{4}"/);
+    expect(r.stdout).toMatch(/u_carbon_grade\s+"[A-G]"/);
+    expect(r.stdout).toMatch(/u_carbon_method\s+"empreinte-dscf\/1 fr-2024"/);
+    expect(r.stdout).toMatch(/u_carbon_computed_on\s+"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"/);
+  }, 60_000);
+});
