@@ -77,6 +77,8 @@ export interface SyncSummary {
   failedWrites: number;
   /** Writes of an interrupted earlier run found applied on the instance. */
   recovered: number;
+  /** Writes whose outcome was unknown (connection reset, retries spent) and that a read-back found applied. */
+  readBacks: number;
   retries: number;
   requests: number;
   /** Time spent waiting on the instance: rate-limit pauses and backoff before retries. */
@@ -147,6 +149,7 @@ export function emptySyncSummary(runId: number, options: SyncOptions): SyncSumma
     notFound: 0,
     failedWrites: 0,
     recovered: 0,
+    readBacks: 0,
     retries: 0,
     requests: 0,
     waitedOnInstanceS: 0,
@@ -269,6 +272,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         summary.written = push.sent.written;
         summary.notFound = push.sent.notFound;
         summary.failedWrites = push.sent.failed.length;
+        summary.readBacks = push.sent.readBacks;
       }
       if (push.conflicts.length > 0 || summary.failedWrites > 0) summary.outcome = "partial";
     }

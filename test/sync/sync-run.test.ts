@@ -7,7 +7,7 @@ import type { ServiceYearView } from "../../src/domain/estimate.js";
 import { isConnectorError } from "../../src/lib/connector-error.js";
 import { EstimateRepository } from "../../src/store/estimate-repository.js";
 import { OutboxRepository } from "../../src/store/outbox-repository.js";
-import { PullHarness } from "../helpers/pull-harness.js";
+import { PullHarness, withLease } from "../helpers/pull-harness.js";
 import {
   expectedFields,
   mutatingRequests,
@@ -213,5 +213,51 @@ describe("sync against the dev instance", () => {
     expect((err as Error).message).toContain("u_carbon_grade");
     expect((err as Error).message).toMatch(/refused to write u_carbon_grade on/);
     expect(new OutboxRepository(harness.db).counts().pending).toBe(1);
+  }, 60_000);
+});
+
+describe("push recovery", () => {
+  it("a write whose outcome is unknown (reset after the instance applied it) is read back, not sent twice", async () => {
+    // No retries in the HTTP layer, so the reset reaches the push and the read-back decides.
+    h = await PullHarness.start({ document: { instances: { default: { retries: 0 } } } });
+    await h.admin("faults", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ resetAfterWriteRate: 1, methods: ["PATCH"], maxFaults: 3 }),
+    });
+    const mark = h.lastRequestId();
+    const run = await sync(h);
+    expect(run.outcome).toBe("ok");
+    expect(run.readBacks).toBe(3);
+    expect(run.written).toBe(run.planned);
+    const patches = (await h.apiRequestsSince(mark)).filter((r) => r.method === "PATCH");
+    expect(patches).toHaveLength(run.planned);
+  }, 60_000);
+
+  it("pending writes of an interrupted run: sent only if still needed, by a push alone", async () => {
+    h = await PullHarness.start();
+    // A dry run fills the cache and the estimates; then a plan is persisted as a crashed run would have left it.
+    const dry = await sync(h, { dryRun: true });
+    const [applied, notApplied] = dry.plan ?? [];
+    if (!applied || !notApplied) throw new Error("need two planned writes");
+    const outbox = new OutboxRepository(h.db);
+    withLease(h.db, (token) => outbox.enqueue({ writes: [applied, notApplied], conflicts: [] }, 0, token, Date.now()));
+    // The instance applied the first one before the crash; the second never left.
+    await h.api(`/api/now/table/cmdb_ci_service/${applied.sysId}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(applied.fields),
+    });
+    const mark = h.lastRequestId();
+    const push = await sync(h, { steps: ["push"] });
+    expect(push.recovered).toBe(1);
+    const patched = (await h.apiRequestsSince(mark)).filter((r) => r.method === "PATCH").map((r) => r.path);
+    expect(patched).not.toContain(`/api/now/table/cmdb_ci_service/${applied.sysId}`);
+    expect(patched).toContain(`/api/now/table/cmdb_ci_service/${notApplied.sysId}`);
+    expect(push.written).toBe(dry.planned - 1);
+    expect(outbox.counts().pending).toBe(0);
+    expect(await ownedOnInstance(h).then((m) => m.get(applied.sysId)?.u_co2e_kg_year)).toBe(
+      applied.fields.u_co2e_kg_year,
+    );
   }, 60_000);
 });
