@@ -40,3 +40,15 @@ export function connectInstance(
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
+
+/** One client per instance the catalogue and usage are read from (one when both live on the same instance). */
+export function connectInstances(
+  config: EmpreinteConfig,
+  options: { clock: Clock; signal?: AbortSignal },
+): Map<string, ServiceNowClient> {
+  const clients = new Map<string, ServiceNowClient>();
+  for (const name of new Set([config.catalogue.instance, config.usage.instance])) {
+    clients.set(name, connectInstance(config, name, options));
+  }
+  return clients;
+}

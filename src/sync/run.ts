@@ -16,7 +16,7 @@ import { CacheRepository } from "../store/cache-repository.js";
 import { Lease } from "../store/lease.js";
 import { OutboxRepository } from "../store/outbox-repository.js";
 import { RunLog, type RunOutcome } from "../store/run-log.js";
-import { connectInstance } from "./connect-instance.js";
+import { connectInstances } from "./connect-instance.js";
 import { type HeldLease, holdLease } from "./hold-lease.js";
 import { ownedColumnTypes } from "./owned-column-types.js";
 import type { StreamProgress } from "./pull-stream.js";
@@ -94,15 +94,10 @@ export interface SyncSummary {
 const PLAN_SHOWN = 1000;
 
 function clientsFor(deps: SyncDeps): Map<string, ServiceNowClient> {
-  if (deps.clients) return deps.clients;
-  const clients = new Map<string, ServiceNowClient>();
-  for (const name of new Set([deps.config.catalogue.instance, deps.config.usage.instance])) {
-    clients.set(
-      name,
-      connectInstance(deps.config, name, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }),
-    );
-  }
-  return clients;
+  return (
+    deps.clients ??
+    connectInstances(deps.config, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) })
+  );
 }
 
 function clientOf(clients: Map<string, ServiceNowClient>, name: string): ServiceNowClient {

@@ -11,17 +11,7 @@ import type { PullHarness } from "./pull-harness.js";
 
 export const FACTORS = loadFactorSet();
 
-export const OWNED_BUT_STAMP = [
-  "u_co2e_kg_year",
-  "u_co2e_kg_month",
-  "u_energy_kwh_year",
-  "u_co2e_g_per_visit",
-  "u_carbon_grade",
-  "u_carbon_confidence",
-  "u_usage_status",
-  "u_visits_year",
-  "u_carbon_method",
-];
+export const OWNED_BUT_STAMP: string[] = OWNED_COLUMNS.filter((c) => c !== "u_carbon_computed_on");
 
 /** The values the default schema's columns should hold, written out independently of the plan's formatter. */
 export function expectedFields(v: ServiceYearView): Record<string, string> {
