@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDaemon } from "./commands/daemon.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerEstimate } from "./commands/estimate.js";
 import { registerPull } from "./commands/pull.js";
@@ -35,6 +36,7 @@ registerSimulator(program);
 registerCheck(program);
 registerSetup(program);
 registerConfig(program);
+registerDaemon(program);
 
 try {
   await program.parseAsync(process.argv);
