@@ -8,6 +8,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerEstimate } from "./commands/estimate.js";
 import { registerPull } from "./commands/pull.js";
 import { registerQuarantine } from "./commands/quarantine.js";
+import { registerReport } from "./commands/report.js";
 import { registerSetup } from "./commands/setup.js";
 import { registerSimulator } from "./commands/simulator.js";
 import { registerState } from "./commands/state.js";
@@ -37,6 +38,7 @@ registerCheck(program);
 registerSetup(program);
 registerConfig(program);
 registerDaemon(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 // `empreinte demo` (the compiled CLI, as `npm run demo` runs it): the whole job against the embedded dev instance,
 // its summary, and one record's footprint fields read back from the instance.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/pull-harness.js";
 
@@ -21,5 +22,11 @@ describe("empreinte demo", () => {
     expect(r.stdout).toMatch(/u_carbon_grade\s+"[A-G]"/);
     expect(r.stdout).toMatch(/u_carbon_method\s+"empreinte-dscf\/1 fr-2024"/);
     expect(r.stdout).toMatch(/u_carbon_computed_on\s+"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"/);
+    // The report is written next to the demo's cache and its path printed.
+    const path = /The CIO report \(\d+ kB, opens offline in any browser\): (\S+\.html)/.exec(r.stdout)?.[1];
+    expect(path).toBeDefined();
+    const html = readFileSync(path as string, "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toMatch(/<html lang="(fr|en)"/);
   }, 60_000);
 });

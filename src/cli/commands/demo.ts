@@ -4,11 +4,12 @@
 // footprint fields as they now read in the instance.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "../../config/load-config.js";
 import { systemClock } from "../../lib/clock.js";
 import { createLogger } from "../../observability/logger.js";
+import { writeReport } from "../../report/write-report.js";
 import { inTerm } from "../../servicenow/encoded-query.js";
 import type { ServiceNowClient } from "../../servicenow/table-client.js";
 import { DevInstance } from "../../simulator/server/dev-instance.js";
@@ -163,6 +164,15 @@ export function registerDemo(program: Command): void {
             lines.push(`  ${column.padEnd(22)} ${JSON.stringify(record[column] ?? "")}`);
           }
         }
+        const report = writeReport(db, config, {
+          format: "html",
+          outPath: join(dirname(dbPath), "empreinte-report.html"),
+          now: Date.now(),
+        });
+        lines.push(
+          "",
+          `The CIO report (${Math.round(report.bytes / 1024)} kB, opens offline in any browser): ${report.path}`,
+        );
         lines.push(
           "",
           `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. The dev instance stops now; the cache ` +

@@ -1,0 +1,74 @@
+// `empreinte report` as an operator runs it (the compiled CLI in a child process, with the harness's environment and
+// config file; `npm run build` first, as `npm ci` does): the
+// format from the flag or the file's extension, `--out -` to stdout, and the exit codes of a cache with nothing
+// to report, an unknown format and an unwritable path.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReportData } from "../../src/report/report-data.js";
+import { type CliResult, type PullHarness, runCli } from "../helpers/pull-harness.js";
+import { sqlSums, syncedCache } from "./synced-cache.js";
+
+let h: PullHarness;
+
+function report(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(["report", ...args], { ...h.env, ...env }, { built: true });
+}
+
+beforeAll(async () => {
+  h = await syncedCache(120, 13);
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("empreinte report", () => {
+  it("writes the HTML report (French by default), the CSV by the file's extension, English on request", async () => {
+    const html = join(h.dir, "r.html");
+    const csv = join(h.dir, "portefeuille.csv");
+    const en = join(h.dir, "en.html");
+    const [a, b, c] = await Promise.all([
+      report(["--out", html]),
+      report(["--out", csv]),
+      report(["--out", en, "--language", "en"]),
+    ]);
+    for (const r of [a, b, c]) {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    }
+    expect(a.stdout).toMatch(new RegExp(`^report: wrote ${html} \\(html, \\d+\\.\\d kB\\)\\n$`));
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(b.stdout).toContain("(csv,");
+    expect(readFileSync(csv, "utf8").startsWith("\uFEFFsys_id,name,")).toBe(true);
+    expect(readFileSync(en, "utf8")).toMatch(/<html lang="en">[\s\S]*Key figures/);
+    // Written beside and renamed: no temporary file left.
+    expect(readdirSync(h.dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 30_000);
+
+  it("--out - prints the JSON export on stdout and nothing else", async () => {
+    const r = await report(["--format", "json", "--out", "-"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout) as ReportData;
+    expect(data.totals.services).toBe(sqlSums(h.db).services);
+    expect(data.language).toBe("fr");
+  }, 30_000);
+
+  it("exit 64 with what to do: a cache with no estimate, an unknown format, a folder that does not exist", async () => {
+    const [empty, format, folder] = await Promise.all([
+      report(["--out", join(h.dir, "x.html")], { EMPREINTE_DB: join(h.dir, "empty.db") }),
+      report(["--format", "pdf"]),
+      report(["--out", join(h.dir, "missing", "r.html")]),
+    ]);
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toMatch(/holds no estimate of a service in operation.*run `empreinte sync`/);
+    expect(existsSync(join(h.dir, "x.html"))).toBe(false);
+    expect(format.code).toBe(64);
+    expect(format.stderr).toMatch(/'pdf' is invalid\. Allowed choices are html, csv, json/);
+    expect(folder.code).toBe(64);
+    expect(folder.stderr).toMatch(
+      /cannot write the report to .*missing\/r\.html \(ENOENT\): check that its folder exists/,
+    );
+  }, 30_000);
+});
