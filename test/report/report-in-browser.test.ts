@@ -1,16 +1,14 @@
 // The HTML report opened in a real browser (Debian's Chromium, headless, driven by playwright-core), as a CIO opens
 // the file: the charts are drawn (one bar per table row, non-empty where the value is not 0), nothing is fetched but
-// the file, the console stays clean, no script is needed, the text has enough contrast, the print layout drops the
+// the file (the one `empreinte demo` writes), the console stays clean, no script is needed, the text has enough contrast, the print layout drops the
 // navigation; a full-page screenshot is kept as tmp/artifacts/report.png. No Chromium is a failure, not a skip: CI
 // installs it (.ci/run).
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeReport } from "../../src/report/write-report.js";
-import { type PullHarness, REPO_ROOT } from "../helpers/pull-harness.js";
-import { syncedCache } from "./synced-cache.js";
+import { REPO_ROOT, runCli } from "../helpers/pull-harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(REPO_ROOT, "tmp/artifacts");
@@ -71,7 +69,7 @@ interface FigureCheck {
   caption: string;
 }
 
-let h: PullHarness;
+let reportPath: string;
 let browser: Browser;
 let reportUrl: string;
 
@@ -81,20 +79,19 @@ beforeAll(async () => {
       `${CHROMIUM} is missing: the report's browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`,
     );
   }
-  h = await syncedCache(600);
-  const outPath = join(h.dir, "empreinte-report.html");
-  writeReport(
-    h.db,
-    { report: { language: "fr", population: 850_000 }, estimation: { underusedVisitsPerMonth: 100 } },
-    { format: "html", outPath, now: Date.now() },
-  );
+  // The report the demo writes (compiled CLI, as `npm run demo` runs it), on a smaller catalogue.
+  const demo = await runCli(["demo", "--services", "600"], {}, { built: true });
+  if (demo.code !== 0) throw new Error(`empreinte demo exited ${demo.code}: ${demo.stderr}`);
+  const outPath = /The CIO report \(\d+ kB, opens offline in any browser\): (\S+\.html)/.exec(demo.stdout)?.[1];
+  if (outPath === undefined) throw new Error(`the demo printed no report path:\n${demo.stdout}`);
+  reportPath = outPath;
   reportUrl = pathToFileURL(outPath).href;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await h?.close();
+  if (reportPath) rmSync(dirname(reportPath), { recursive: true, force: true });
 });
 
 describe("the HTML report in Chromium", () => {
