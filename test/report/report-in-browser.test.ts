@@ -1,8 +1,8 @@
-// The HTML report opened in a real browser (Debian's Chromium, headless, driven by playwright-core), as a CIO opens
-// the file: the charts are drawn (one bar per table row, non-empty where the value is not 0), nothing is fetched but
-// the file (the one `empreinte demo` writes), the console stays clean, no script is needed, the text has enough contrast, the print layout drops the
-// navigation; a full-page screenshot is kept as tmp/artifacts/report.png. No Chromium is a failure, not a skip: CI
-// installs it (.ci/run).
+// The report `empreinte demo` writes, opened in a real browser (Debian's Chromium, headless, driven by
+// playwright-core), as a CIO opens the file: the charts are drawn (one bar per table row, non-empty where the value
+// is not 0), nothing is fetched but the file, the console stays clean, no script is needed, the text has enough
+// contrast, the print layout drops the navigation; a full-page screenshot is kept as tmp/artifacts/report.png.
+// No Chromium is a failure, not a skip: CI installs it (.ci/run).
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
