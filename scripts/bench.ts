@@ -20,7 +20,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(BUILD, "src/cli/main.js");
 const PRELOAD = join(BUILD, "scripts/bench-usage-preload.js");

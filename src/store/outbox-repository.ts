@@ -1,7 +1,7 @@
 // The push stage's state: the outbox of planned writes, the values empreinte last wrote, and the open conflicts.
 // Every change is fenced by the lease token (B5.5) and each is its own transaction: the plan is persisted before the
-// first write, and a write is marked done right after its 2xx (B5.4), so a crash loses at most the in-flight writes,
-// which are value-identical when replayed.
+// first write, and writes are marked done right after their 2xx (B5.4, in small groups: markDoneMany), so a crash
+// leaves at most the in-flight and not-yet-marked writes pending, which the next run reads back before sending.
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
@@ -40,11 +40,26 @@ export class OutboxRepository {
   readonly #db: Database.Database;
   readonly #lease: Lease;
   readonly #lastWritten: Database.Statement<[string], { column: string; value: string }>;
+  readonly #done: Database.Statement<[string, number]>;
+  readonly #putWritten: Database.Statement<[string, string, string, string]>;
+  readonly #resolveConflict: Database.Statement<[string, string, string]>;
+  readonly #patchOwned: Database.Statement<[string, string]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#lease = new Lease(db);
     this.#lastWritten = db.prepare("SELECT column, value FROM written_values WHERE sys_id = ?");
+    this.#done = db.prepare(
+      "UPDATE outbox SET state = 'done', finished_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
+    );
+    this.#putWritten = db.prepare(
+      `INSERT INTO written_values (sys_id, column, value, written_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sys_id, column) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`,
+    );
+    this.#resolveConflict = db.prepare(
+      "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
+    );
+    this.#patchOwned = db.prepare("UPDATE services SET owned = json_patch(owned, ?) WHERE sys_id = ?");
   }
 
   #fenced<T>(what: string, fencingToken: number, fn: () => T): T {
@@ -114,27 +129,28 @@ export class OutboxRepository {
 
   /** After a 2xx (or a read-back showing the values are there): done, and the values become "last written". */
   markDone(entry: PlannedWrite & { id: number }, fencingToken: number, nowMs: number): void {
+    this.markDoneMany([entry], fencingToken, nowMs);
+  }
+
+  /**
+   * `markDone` for several writes in one transaction. The push groups the writes that completed within a few hundred
+   * milliseconds: one fsync per group instead of one per write (2.7 ms each here, measured), and a crash before the
+   * group commits only leaves writes pending that the next run finds applied on read-back and never sends again.
+   */
+  markDoneMany(entries: ReadonlyArray<PlannedWrite & { id: number }>, fencingToken: number, nowMs: number): void {
+    if (entries.length === 0) return;
     const now = iso(nowMs);
-    this.#fenced(`mark the write to ${entry.sysId} done`, fencingToken, () => {
-      this.#db
-        .prepare("UPDATE outbox SET state = 'done', finished_at = ?, attempts = attempts + 1 WHERE id = ?")
-        .run(now, entry.id);
-      const put = this.#db.prepare(
-        `INSERT INTO written_values (sys_id, column, value, written_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (sys_id, column) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`,
-      );
-      const resolve = this.#db.prepare(
-        "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
-      );
-      for (const [column, value] of Object.entries(entry.fields)) {
-        put.run(entry.sysId, column, value, now);
-        resolve.run(now, entry.sysId, column);
+    this.#fenced(`mark ${entries.length} writes done`, fencingToken, () => {
+      for (const entry of entries) {
+        this.#done.run(now, entry.id);
+        for (const [column, value] of Object.entries(entry.fields)) {
+          this.#putWritten.run(entry.sysId, column, value, now);
+          this.#resolveConflict.run(now, entry.sysId, column);
+        }
+        // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
+        // alone) does not mistake our own values for a human edit. The next pull reads the echo anyway.
+        this.#patchOwned.run(JSON.stringify(entry.fields), entry.sysId);
       }
-      // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
-      // alone) does not mistake our own values for a human edit. The next pull reads the echo anyway.
-      this.#db
-        .prepare("UPDATE services SET owned = json_patch(owned, ?) WHERE sys_id = ?")
-        .run(JSON.stringify(entry.fields), entry.sysId);
     });
   }
 

@@ -1,7 +1,8 @@
 // Sends the outbox's pending writes to the catalogue table (DESIGN.md §4 invariant 4; reference/
 // style-reliability-ecosystem.md B5.4 and B6 rows 3, 3b, 9, 12c): one Table API PATCH per record by default, or
-// groups of `batchSize` through the Batch API. Each write is marked done in its own transaction right after its 2xx,
-// so a crash loses at most the writes in flight, which are replayed value-identical.
+// groups of `batchSize` through the Batch API. Writes are marked done right after their 2xx, in small groups (one
+// transaction per group, at most 250 ms late); a crash before a group commits leaves those writes pending, and the
+// next run finds them applied on read-back instead of sending them again.
 // - 404: the record is gone; the write is dropped and the service tombstoned in the cache, never retried.
 // - 403: the integration user may not write some owned column. Each column of the refused write is probed with a
 //   PATCH of the value the record already holds (the platform writes nothing when no value changes) to name the
@@ -75,6 +76,10 @@ function message(err: unknown): string {
 
 type Unit = { entries: OutboxEntry[]; resends: number };
 
+/** Writes marked done per transaction, and the longest they wait for it. */
+const DONE_GROUP = 200;
+const DONE_GROUP_MS = 250;
+
 export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxEntry[]): Promise<SendWritesResult> {
   const { client, outbox, clock, fencingToken, table } = deps;
   const result: SendWritesResult = { written: 0, notFound: 0, failed: [], readBacks: 0, unservicedResent: 0 };
@@ -89,10 +94,21 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
     settled += n;
     deps.onSettled?.(settled, entries.length);
   };
+  // Completed writes are marked done in groups (at most DONE_GROUP writes or DONE_GROUP_MS apart): one transaction,
+  // one fsync, per group. A crash before a group commits leaves its writes pending; the next run reads them back,
+  // finds them applied and marks them done without sending them again (push.ts, step 1).
+  const doneGroup: OutboxEntry[] = [];
+  let groupStartedMs = clock.nowMs();
+  const flushDone = () => {
+    if (doneGroup.length > 0) outbox.markDoneMany(doneGroup.splice(0), fencingToken, clock.nowMs());
+    groupStartedMs = clock.nowMs();
+  };
   const done = (e: OutboxEntry) => {
-    outbox.markDone(e, fencingToken, clock.nowMs());
+    if (doneGroup.length === 0) groupStartedMs = clock.nowMs();
+    doneGroup.push(e);
     result.written++;
     settle();
+    if (doneGroup.length >= DONE_GROUP || clock.nowMs() - groupStartedMs >= DONE_GROUP_MS) flushDone();
   };
   const gone = (e: OutboxEntry, why: string) => {
     outbox.markFinished(e.id, "not_found", why, fencingToken, clock.nowMs());
@@ -197,6 +213,7 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
       // 5xx, 429, 401 items stay pending: the next run sends them again.
       else deps.log.warn({ sysId: e.sysId }, `batch item for ${e.sysId} answered ${why}: left pending`);
     }
+    flushDone();
     if (refused) throw await permissionError(refused, undefined);
     // Items the instance did not reach within its 30 s batch quota (servicenow-api.md §5.1): send them again, once.
     const left = unserviced.map((id) => byId.get(id)).filter((e): e is OutboxEntry => e !== undefined);
@@ -220,8 +237,12 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
   };
   // Queue grows when unserviced batch items are sent again; workers that found it empty have left by then, so
   // run rounds until nothing is left.
-  while (next < queue.length && stop === undefined && !deps.signal?.aborted) {
-    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+  try {
+    while (next < queue.length && stop === undefined && !deps.signal?.aborted) {
+      await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+    }
+  } finally {
+    flushDone();
   }
   if (stop !== undefined) throw stop;
   if (deps.signal?.aborted) {
