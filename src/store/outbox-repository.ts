@@ -111,11 +111,17 @@ export class OutboxRepository {
 
   /** Pending writes, oldest first (a restarted run replays these after checking they are still needed). */
   pending(): OutboxEntry[] {
+    return this.pendingAfter(0, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Up to `limit` pending writes with an id above `afterId`, oldest first: the push reads the outbox in pages. */
+  pendingAfter(afterId: number, limit: number): OutboxEntry[] {
     return this.#db
-      .prepare<[], OutboxRow>(
-        "SELECT id, run_id, sys_id, fields_json, payload_hash, state, attempts FROM outbox WHERE state = 'pending' ORDER BY id",
+      .prepare<[number, number], OutboxRow>(
+        `SELECT id, run_id, sys_id, fields_json, payload_hash, state, attempts FROM outbox
+          WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
       )
-      .all()
+      .all(afterId, limit)
       .map((r) => ({
         id: r.id,
         runId: r.run_id,

@@ -13,6 +13,7 @@
 import type Database from "better-sqlite3";
 import type { EmpreinteConfig } from "../config/config-schema.js";
 import type { ServiceYearView } from "../domain/estimate.js";
+import type { Service } from "../domain/service.js";
 import type { ColumnType, Conflict, PlannedWrite, WritePlan } from "../domain/write-plan.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../observability/logger.js";
@@ -24,6 +25,9 @@ import { sameColumnValue } from "./format-for-column.js";
 import { type PlanInput, planWrites } from "./plan.js";
 import { readOwnedValues } from "./read-owned-values.js";
 import { type SendWritesResult, sendWrites } from "./send-writes.js";
+
+/** Planned writes a dry run keeps to show. */
+export const PLAN_KEPT = 1000;
 
 export interface PushStageDeps {
   db: Database.Database;
@@ -53,7 +57,9 @@ export interface PushStageOptions {
 export interface PushStageResult {
   /** Services whose owned columns already hold the values. */
   unchanged: number;
-  /** The writes planned (sent unless dry run). */
+  /** How many writes were planned (sent unless dry run). */
+  planned: number;
+  /** In a dry run, the first PLAN_KEPT planned writes, to show; empty otherwise. */
   writes: PlannedWrite[];
   conflicts: Conflict[];
   /** Writes left pending by an earlier run that were found applied on the instance. */
@@ -66,25 +72,51 @@ export interface PushStageResult {
 
 type PlanService = PlanInput["services"] extends Iterable<infer S> ? S : never;
 
+/** Services planned per step, and pending writes sent per step: what the push holds in memory at once. */
+const CHUNK = 2000;
+
 function* planServices(
-  cache: CacheRepository,
+  services: readonly Service[],
   estimates: EstimateRepository,
   outbox: OutboxRepository,
-  only: ReadonlySet<string> | undefined,
   remote?: ReadonlyMap<string, Record<string, string>>,
 ): Generator<PlanService> {
-  const services =
-    only === undefined
-      ? cache.listServices({ includeRetired: false })
-      : [...only].map((id) => cache.getService(id)).filter((s) => s !== undefined && !s.retired);
   for (const s of services) {
-    if (!s || (remote && !remote.has(s.sysId))) continue;
-    if (only !== undefined && cache.isTombstoned("services", s.sysId)) continue;
+    if (s.retired || (remote && !remote.has(s.sysId))) continue;
     const stored = estimates.yearView(s.sysId);
     if (!stored) continue;
     const view: ServiceYearView = stored.view;
     yield { sysId: s.sysId, owned: remote?.get(s.sysId) ?? s.owned, view, lastWritten: outbox.lastWritten(s.sysId) };
   }
+}
+
+/** The live services to plan, in chunks of CHUNK: all of them, or the named ones. */
+function* serviceChunks(cache: CacheRepository, only: ReadonlySet<string> | undefined): Generator<Service[]> {
+  if (only !== undefined) {
+    const named = [...only]
+      .map((id) => cache.getService(id))
+      .filter((s): s is Service => s !== undefined && !cache.isTombstoned("services", s.sysId));
+    for (let i = 0; i < named.length; i += CHUNK) yield named.slice(i, i + CHUNK);
+    return;
+  }
+  let after = "";
+  for (;;) {
+    const chunk = cache.servicesAfter(after, CHUNK);
+    if (chunk.length === 0) return;
+    yield chunk;
+    after = chunk[chunk.length - 1]?.sysId ?? after;
+  }
+}
+
+function addSent(into: SendWritesResult | undefined, from: SendWritesResult): SendWritesResult {
+  if (!into) return from;
+  return {
+    written: into.written + from.written,
+    notFound: into.notFound + from.notFound,
+    failed: [...into.failed, ...from.failed],
+    readBacks: into.readBacks + from.readBacks,
+    unservicedResent: into.unservicedResent + from.unservicedResent,
+  };
 }
 
 export async function runPushStage(deps: PushStageDeps, options: PushStageOptions): Promise<PushStageResult> {
@@ -97,56 +129,68 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
 
   // 1. Writes an earlier run left pending: applied already (the crash came after the instance answered)?
   let recovered = 0;
-  const pending = outbox.pending();
-  if (pending.length > 0) {
+  for (let after = 0; ; ) {
+    const pending = outbox.pendingAfter(after, CHUNK);
+    if (pending.length === 0) break;
+    after = pending[pending.length - 1]?.id ?? after;
     const remote = options.remoteFresh
       ? undefined
       : await readOwnedValues(client, table, [...new Set(pending.map((e) => e.sysId))], ownedColumns);
-    for (const e of pending) {
+    const applied = pending.filter((e) => {
       const values = remote ? remote.get(e.sysId) : cache.getService(e.sysId)?.owned;
-      if (!values) continue;
-      const applied = Object.entries(e.fields).every(([c, v]) =>
-        sameColumnValue(values[c] ?? "", v, columnTypes.get(c) ?? { type: "string" }),
+      return (
+        values !== undefined &&
+        Object.entries(e.fields).every(([c, v]) =>
+          sameColumnValue(values[c] ?? "", v, columnTypes.get(c) ?? { type: "string" }),
+        )
       );
-      if (applied) {
-        outbox.markDone(e, fencingToken, clock.nowMs());
-        recovered++;
-      }
-    }
-    if (recovered > 0) log.info({ recovered }, `${recovered} writes of an interrupted run were found applied`);
-  }
-
-  // 2. The plan, from the cache's remote values (or, for a push alone, from the records read again now).
-  const base = { owned: config.owned, columns: columnTypes, computedOn: options.computedOn, force: options.force };
-  let plan: WritePlan = planWrites({ ...base, services: planServices(cache, estimates, outbox, options.only) });
-  if (!options.remoteFresh && (plan.writes.length > 0 || plan.conflicts.length > 0)) {
-    const candidates = [...new Set([...plan.writes.map((w) => w.sysId), ...plan.conflicts.map((c) => c.sysId)])];
-    const remote = await readOwnedValues(client, table, candidates, ownedColumns);
-    const again = planWrites({
-      ...base,
-      services: planServices(cache, estimates, outbox, new Set(candidates), remote),
     });
-    // Candidates the instance did not return are gone or hidden: the next pull tombstones them.
-    plan = { writes: again.writes, conflicts: again.conflicts, unchanged: plan.unchanged + again.unchanged };
+    outbox.markDoneMany(applied, fencingToken, clock.nowMs());
+    recovered += applied.length;
+  }
+  if (recovered > 0) log.info({ recovered }, `${recovered} writes of an interrupted run were found applied`);
+
+  // 2. The plan, chunk by chunk, from the cache's remote values (or, for a push alone, from the records read again
+  // now), each chunk persisted before anything is sent. A dry run keeps the first PLAN_KEPT writes to show.
+  const base = { owned: config.owned, columns: columnTypes, computedOn: options.computedOn, force: options.force };
+  const result: PushStageResult = { unchanged: 0, writes: [], planned: 0, conflicts: [], recovered, dropped: 0 };
+  const plannedSysIds = new Set<string>();
+  for (const chunk of serviceChunks(cache, options.only)) {
+    let plan: WritePlan = planWrites({ ...base, services: planServices(chunk, estimates, outbox) });
+    if (!options.remoteFresh && (plan.writes.length > 0 || plan.conflicts.length > 0)) {
+      const candidates = new Set([...plan.writes.map((w) => w.sysId), ...plan.conflicts.map((c) => c.sysId)]);
+      const remote = await readOwnedValues(client, table, [...candidates], ownedColumns);
+      const again = planWrites({
+        ...base,
+        services: planServices(
+          chunk.filter((s) => candidates.has(s.sysId)),
+          estimates,
+          outbox,
+          remote,
+        ),
+      });
+      // Candidates the instance did not return are gone or hidden: the next pull tombstones them.
+      plan = { writes: again.writes, conflicts: again.conflicts, unchanged: plan.unchanged + again.unchanged };
+    }
+    result.unchanged += plan.unchanged;
+    result.planned += plan.writes.length;
+    result.conflicts.push(...plan.conflicts);
+    for (const w of plan.writes) plannedSysIds.add(w.sysId);
+    if (options.dryRun) {
+      if (result.writes.length < PLAN_KEPT)
+        result.writes.push(...plan.writes.slice(0, PLAN_KEPT - result.writes.length));
+    } else outbox.enqueue(plan, deps.runId, fencingToken, clock.nowMs());
   }
 
   // Conflicts that no longer stand (a human put our value back, or --force wrote over it) are closed.
-  const standing = new Set(plan.conflicts.map((c) => `${c.sysId}\u0000${c.column}`));
-  const forced = new Set(plan.writes.map((w) => w.sysId));
+  const standing = new Set(result.conflicts.map((c) => `${c.sysId}\u0000${c.column}`));
   const stale = outbox
     .openConflicts()
     .filter((c) => !standing.has(`${c.sysId}\u0000${c.column}`) && (options.only?.has(c.sysId) ?? true))
-    .filter((c) => !forced.has(c.sysId) || options.force);
+    .filter((c) => !plannedSysIds.has(c.sysId) || options.force);
   if (!options.dryRun) outbox.resolveConflicts(stale, fencingToken, clock.nowMs());
 
-  const result: PushStageResult = {
-    unchanged: plan.unchanged,
-    writes: plan.writes,
-    conflicts: plan.conflicts,
-    recovered,
-    dropped: 0,
-  };
-  for (const c of plan.conflicts) {
+  for (const c of result.conflicts) {
     log.warn(
       { sysId: c.sysId, column: c.column, remote: c.remote, lastWritten: c.lastWritten, wanted: c.wanted },
       `conflict: ${table} ${c.sysId} ${c.column} was changed on the instance to "${c.remote}" (empreinte wrote ` +
@@ -155,27 +199,33 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
   }
   if (options.dryRun) return result;
 
-  // 3. Persist, then send.
-  outbox.enqueue(plan, deps.runId, fencingToken, clock.nowMs());
+  // 3. Earlier pending writes the new plan does not repeat are no longer needed; then send, a page at a time.
   result.dropped = outbox.supersedeOlderPending(deps.runId, fencingToken, clock.nowMs());
-  const toSend = outbox.pending();
-  if (toSend.length === 0) return result;
-  result.sent = await sendWrites(
-    {
-      client,
-      outbox,
-      cache,
-      clock,
-      log,
-      fencingToken,
-      table,
-      mode: config.sync.pushMode,
-      batchSize: config.sync.batchSize,
-      concurrency: config.instances[config.catalogue.instance]?.maxConcurrent ?? 4,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.onSettled ? { onSettled: deps.onSettled } : {}),
-    },
-    toSend,
-  );
+  const total = outbox.counts().pending;
+  let settledBefore = 0;
+  for (let after = 0; ; ) {
+    const page = outbox.pendingAfter(after, CHUNK);
+    if (page.length === 0) break;
+    after = page[page.length - 1]?.id ?? after;
+    const sent = await sendWrites(
+      {
+        client,
+        outbox,
+        cache,
+        clock,
+        log,
+        fencingToken,
+        table,
+        mode: config.sync.pushMode,
+        batchSize: config.sync.batchSize,
+        concurrency: config.instances[config.catalogue.instance]?.maxConcurrent ?? 4,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        onSettled: (settled) => deps.onSettled?.(settledBefore + settled, total),
+      },
+      page,
+    );
+    settledBefore += page.length;
+    result.sent = addSent(result.sent, sent);
+  }
   return result;
 }

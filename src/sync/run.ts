@@ -84,14 +84,12 @@ export interface SyncSummary {
   /** Time spent waiting on the instance: rate-limit pauses and backoff before retries. */
   waitedOnInstanceS: number;
   warnings: string[];
-  /** The plan itself, in a dry run (first 1,000 writes), and the conflicts found. */
+  /** The plan itself, in a dry run (the first PLAN_KEPT writes), and the conflicts found. */
   plan?: PlannedWrite[];
   conflictList: Conflict[];
   unresolvedServices: Array<{ id: string; reason: string }>;
   error?: string;
 }
-
-const PLAN_SHOWN = 1000;
 
 function clientsFor(deps: SyncDeps): Map<string, ServiceNowClient> {
   return (
@@ -257,12 +255,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
           ...(only ? { only } : {}),
         },
       );
-      summary.planned = push.writes.length;
+      summary.planned = push.planned;
       summary.unchanged = push.unchanged;
       summary.conflicts = push.conflicts.length;
       summary.conflictList = push.conflicts;
       summary.recovered = push.recovered;
-      if (options.dryRun) summary.plan = push.writes.slice(0, PLAN_SHOWN);
+      if (options.dryRun) summary.plan = push.writes;
       if (push.sent) {
         summary.written = push.sent.written;
         summary.notFound = push.sent.notFound;
