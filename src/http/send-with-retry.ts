@@ -80,7 +80,9 @@ export async function sendWithRetry<T>(
       }
       case "refresh_auth": {
         if (authReplays > 0) throw giveUp("auth", error, " (still refused after refreshing the credentials)");
-        if (options.onUnauthorized === undefined || retriesLeft <= 0) throw giveUp("auth", error, after);
+        // One renewal and replay even with `retries: 0`: an expired token is not a failure of the request, and the
+        // replay does not consume a retry (shouldConsumeRetry below).
+        if (options.onUnauthorized === undefined) throw giveUp("auth", error, after);
         authReplays++;
         if (!(await options.onUnauthorized())) throw giveUp("auth", error, after);
         counters.retriesByReason.auth++;
@@ -139,13 +141,15 @@ export async function sendWithRetry<T>(
           { signal, throttle: options.throttle },
         ),
       {
-        retries: settings.maxRetries,
+        // One more than the configured retries, so that p-retry never stops before the one credential renewal and
+        // replay (which consumes no retry); the configured limit is enforced in onFailedAttempt.
+        retries: settings.maxRetries + 1,
         minTimeout: 0,
         maxTimeout: 0,
         factor: 1,
         signal,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft, retriesConsumed }) =>
-          onFailedAttempt(error, attemptNumber, retriesLeft, retriesConsumed),
+        onFailedAttempt: ({ error, attemptNumber, retriesConsumed }) =>
+          onFailedAttempt(error, attemptNumber, settings.maxRetries - retriesConsumed, retriesConsumed),
         shouldConsumeRetry: ({ error }) => decisions.get(error)?.action === "retry",
       },
     );

@@ -52,6 +52,24 @@ const REASONS: Readonly<Record<string, string>> = {
   ERR_CANCELED: "aborted",
   EMAXCONTENT: "response larger than the configured maximum (lower the page size or the field list)",
   ERR_BAD_RESPONSE: "response stream aborted",
+  ...Object.fromEntries(
+    [
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "SELF_SIGNED_CERT_IN_CHAIN",
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "UNABLE_TO_GET_ISSUER_CERT",
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "CERT_UNTRUSTED",
+      "CERT_HAS_EXPIRED",
+      "CERT_NOT_YET_VALID",
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+    ].map((code) => [
+      code,
+      "the instance's TLS certificate is not trusted, so nothing was sent. Check the instance URL; if the instance " +
+        "uses a private certificate authority, give its certificate to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem " +
+        "(verification itself cannot be turned off)",
+    ]),
+  ),
 };
 
 /** The transport code of an axios/Node error: its `code`, with a few messages mapped to stable codes. */

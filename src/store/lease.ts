@@ -116,6 +116,7 @@ export class Lease {
     return this.#immediate("acquire the run lease", () => {
       const row = this.#row();
       const holder = toHolder(row);
+      const host = options.hostname ?? hostname();
       if (holder && holder.expiresAtMs > nowMs) {
         throw new ConnectorError(
           "busy",
@@ -128,16 +129,7 @@ export class Lease {
       // +1 on the stored token, which release() keeps: tokens grow across takeovers and are never reused.
       const fencingToken = row.fencing_token + 1;
       const expiresAtMs = nowMs + ttlMs;
-      this.#take.run(
-        owner,
-        options.pid ?? process.pid,
-        options.hostname ?? hostname(),
-        fencingToken,
-        ttlMs,
-        nowMs,
-        expiresAtMs,
-        nowMs,
-      );
+      this.#take.run(owner, options.pid ?? process.pid, host, fencingToken, ttlMs, nowMs, expiresAtMs, nowMs);
       return { fencingToken, expiresAtMs };
     });
   }

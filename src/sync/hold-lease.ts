@@ -7,6 +7,11 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../observability/logger.js";
 import type { Lease } from "../store/lease.js";
 
+/** Attempts to free the lease at the end of a run, one second apart. */
+const RELEASE_ATTEMPTS = 5;
+/** Blocks the thread for the pause between attempts (the run is over: nothing else is waiting on the loop). */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
 export interface HeldLease {
   fencingToken: number;
   /** Stops the heartbeat and frees the lease (a no-op when another run took it over). */
@@ -31,10 +36,22 @@ export function holdLease(lease: Lease, config: EmpreinteConfig, clock: Clock, l
     fencingToken,
     release() {
       clearInterval(heartbeat);
-      try {
-        lease.release(fencingToken);
-      } catch (err) {
-        log.warn({ err: String(err) }, "lease already taken over by another run");
+      // Another connection may hold the database's write lock longer than busy_timeout (fault matrix row 17): try a
+      // few times, a second apart, rather than leave the lease held until its TTL and every next run busy.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          lease.release(fencingToken);
+          return;
+        } catch (err) {
+          if (attempt >= RELEASE_ATTEMPTS) {
+            log.error(
+              { err: String(err) },
+              `could not release the run lease; the next run can take it over after ${config.sync.leaseTtlS} s`,
+            );
+            return;
+          }
+          Atomics.wait(SLEEPER, 0, 0, 1000);
+        }
       }
     },
   };

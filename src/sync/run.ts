@@ -273,15 +273,35 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   } catch (err) {
     summary.outcome = outcomeOf(err);
     summary.error = err instanceof Error ? err.message : String(err);
-    finish(summary, clients, clock, startedMs, db);
-    runs.finish(runId, { outcome: summary.outcome, summary: compact(summary), error: summary.error }, clock.nowMs());
+    closeRun(summary, runs, clients, clock, startedMs, db, runLog);
     held.release();
     throw err;
   }
-  finish(summary, clients, clock, startedMs, db);
-  runs.finish(runId, { outcome: summary.outcome, summary: compact(summary) }, clock.nowMs());
+  closeRun(summary, runs, clients, clock, startedMs, db, runLog);
   held.release();
   return summary;
+}
+
+/** Figures and the run's row. Never throws: a database that stays locked must not keep the lease held (row 17). */
+function closeRun(
+  summary: SyncSummary,
+  runs: RunLog,
+  clients: Map<string, ServiceNowClient>,
+  clock: Clock,
+  startedMs: number,
+  db: Database.Database,
+  log: Logger,
+): void {
+  try {
+    finish(summary, clients, clock, startedMs, db);
+    runs.finish(
+      summary.runId,
+      { outcome: summary.outcome, summary: compact(summary), ...(summary.error ? { error: summary.error } : {}) },
+      clock.nowMs(),
+    );
+  } catch (err) {
+    log.error({ err: String(err) }, "could not record the end of the run in the cache");
+  }
 }
 
 /** What the run log keeps: the figures, not the plan. */

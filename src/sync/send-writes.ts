@@ -149,7 +149,18 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
     if (missing) throw cause;
   };
 
-  const permissionError = async (e: OutboxEntry, cause: unknown): Promise<ConnectorError> => {
+  // One probe per push: the writes in flight that meet the same 403 wait for the first one's answer (fault matrix
+  // row 7b: four writes in flight would otherwise probe every column four times).
+  let permissionFailure: Promise<ConnectorError> | undefined;
+  let refusedSeen = false;
+  const permissionError = (e: OutboxEntry, cause: unknown): Promise<ConnectorError> => {
+    // No new write leaves once one is refused: they would all meet the same ACL.
+    refusedSeen = true;
+    permissionFailure ??= probePermissions(e, cause);
+    return permissionFailure;
+  };
+
+  const probePermissions = async (e: OutboxEntry, cause: unknown): Promise<ConnectorError> => {
     const cached = deps.cache.getService(e.sysId)?.owned ?? {};
     const refused: string[] = [];
     for (const column of Object.keys(e.fields)) {
@@ -224,7 +235,7 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
   };
 
   const worker = async (): Promise<void> => {
-    while (stop === undefined && !deps.signal?.aborted) {
+    while (stop === undefined && !refusedSeen && !deps.signal?.aborted) {
       const unit = queue[next++];
       if (unit === undefined) return;
       try {
