@@ -4,7 +4,7 @@
 import type { Clock } from "../clock.js";
 import type { AclShortPlan } from "./apply-acl-short.js";
 import { type FaultErrorResponse, faultErrorResponse } from "./fault-error-response.js";
-import { FaultSettings, type FaultSettingsInput, type RequestKind } from "./fault-settings.js";
+import { FaultSettings, type FaultSettingsInput, type ProcessSignalFault, type RequestKind } from "./fault-settings.js";
 import { mergeFaults } from "./merge-faults.js";
 import { seededRandom } from "./seeded-random.js";
 
@@ -73,6 +73,9 @@ export class FaultInjector {
   #scopeIndex = 0;
   /** Faults injected since the last settings change (for `maxFaults`). */
   #faultsUsed = 0;
+  /** Writes and list pages that reached the instance since the last settings change (for `killOnWrite`/`killOnPage`). */
+  #writesSeen = 0;
+  #pagesSeen = 0;
   #counts: FaultCounts = FaultInjector.#zeroCounts();
 
   constructor(settings: FaultSettingsInput = {}) {
@@ -127,11 +130,24 @@ export class FaultInjector {
     this.#auxiliaryRandom = seededRandom(auxiliarySeed(this.#settings.seed));
     this.#scopeIndex = 0;
     this.#faultsUsed = 0;
+    this.#writesSeen = 0;
+    this.#pagesSeen = 0;
   }
 
   /** Like `update`, but `patch` is merged into the current settings (`errorRates` status by status). */
   merge(patch: Partial<FaultSettingsInput>): void {
     this.update(mergeFaults(this.#settings, patch));
+  }
+
+  /**
+   * Counts one write (Table API write or Batch request) or one list page about to be served, and returns the signal
+   * to send when it is the `nth` one of `killOnWrite` / `killOnPage`. Call it once per request that gets past
+   * authentication, rate limits and the exclusive faults (so "the nth write" is the nth the instance would apply).
+   */
+  signalFor(what: "write" | "page"): ProcessSignalFault | undefined {
+    const plan = what === "write" ? this.#settings.killOnWrite : this.#settings.killOnPage;
+    const seen = what === "write" ? ++this.#writesSeen : ++this.#pagesSeen;
+    return plan !== undefined && seen === plan.nth ? { ...plan } : undefined;
   }
 
   /**

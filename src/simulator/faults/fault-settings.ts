@@ -9,6 +9,27 @@ const durationMs = z.number().min(0).max(600_000);
 export const REQUEST_KINDS = ["read", "write", "batch", "token", "other"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
+/**
+ * A signal the instance sends to a process at an exact moment of its nth write (or list page), so a chaos test can
+ * kill the connector between "the instance applied the PATCH" and "the connector recorded it" (reference/
+ * style-reliability-ecosystem.md B6 rows 8, 9, 9b). Counted apart from the other faults: `afterRequests`,
+ * `maxFaults` and the scope fields do not apply, and it fires once per settings change.
+ */
+export const ProcessSignalFault = z.strictObject({
+  /** The process to signal (the connector under test); never the instance's own process. */
+  pid: z.number().int().min(2),
+  /** Fire on the nth write (or page) that reaches the instance after the settings changed, 1-based. */
+  nth: z.number().int().min(1).default(1),
+  /**
+   * before-apply: the write is never applied (with SIGKILL the connection is dropped); after-apply: applied, and with
+   * SIGKILL no answer is sent; after-response: the answer is written to the socket, then the signal is sent. Any
+   * other signal than SIGKILL is delivered at that moment and the request is served as usual.
+   */
+  phase: z.enum(["before-apply", "after-apply", "after-response"]).default("before-apply"),
+  signal: z.enum(["SIGKILL", "SIGTERM", "SIGINT"]).default("SIGKILL"),
+});
+export type ProcessSignalFault = z.output<typeof ProcessSignalFault>;
+
 export const FaultSettings = z
   .object({
     /** Added to every in-scope request. */
@@ -53,6 +74,10 @@ export const FaultSettings = z
     afterRequests: z.number().int().min(0).default(0),
     /** At most this many requests get a fault (latency and page mutations do not count). */
     maxFaults: z.number().int().min(0).optional(),
+    /** Signal a process when the nth write (Table API write or Batch request) reaches the instance. */
+    killOnWrite: ProcessSignalFault.optional(),
+    /** Signal a process when the nth list GET (a page of any table) reaches the instance. */
+    killOnPage: ProcessSignalFault.optional(),
   })
   .superRefine((settings, ctx) => {
     const errorSum = Object.values(settings.errorRates).reduce((sum, rate) => sum + rate, 0);

@@ -9,7 +9,7 @@ import { AuthService } from "../auth/auth-service.js";
 import type { Clock } from "../clock.js";
 import { buildTruncatedBody, truncateKeepCount } from "../faults/build-truncated-body.js";
 import { type FaultDecision, FaultInjector } from "../faults/fault-injector.js";
-import type { FaultSettingsInput } from "../faults/fault-settings.js";
+import type { FaultSettingsInput, ProcessSignalFault } from "../faults/fault-settings.js";
 import { HIBERNATING_INSTANCE_HTML, HTML_CONTENT_TYPE } from "../faults/hibernating-instance-html.js";
 import { RateLimiter } from "../limits/rate-limiter.js";
 import { SEMAPHORE_REJECTED_BODY, Semaphore } from "../limits/semaphore.js";
@@ -358,6 +358,19 @@ export class DevInstance {
       }
     }
 
+    // The chaos tests' signal (killOnWrite / killOnPage): counted here, where the request is about to be applied.
+    const signal =
+      route.api === "batch" || isWrite
+        ? this.faults.signalFor("write")
+        : isList
+          ? this.faults.signalFor("page")
+          : undefined;
+    if (signal?.phase === "before-apply" && this.sendSignal(signal)) {
+      faultName(`${signal.signal}-before-apply`);
+      res.destroy();
+      return;
+    }
+
     const req: SimRequest = {
       method,
       path: url.pathname,
@@ -376,6 +389,12 @@ export class DevInstance {
     const perRowMs = isList ? fault.latencyPerRowMs * response.rowCount : 0;
     if (perRowMs > 0) await sleep(perRowMs);
 
+    if (signal?.phase === "after-apply" && this.sendSignal(signal)) {
+      // Applied and in the ledger; the killed client never hears back.
+      this.recordRequest(method, url, auth.user, response, started, `${signal.signal}-after-apply`);
+      res.destroy();
+      return;
+    }
     if (fault.reset === "after" && response.writes.length > 0) {
       // The ambiguous case: the write is applied and in the ledger, but the client never hears back.
       this.recordRequest(method, url, auth.user, response, started, "reset-after");
@@ -392,8 +411,25 @@ export class DevInstance {
       faultLabel = "truncate";
     }
     if (fault.aclShort) faultLabel = "acl-short";
+    if (signal !== undefined) faultLabel ??= `${signal.signal}-${signal.phase}`;
     this.recordRequest(method, url, auth.user, response, started, faultLabel);
     this.send(res, response);
+    // "After the response, before the client recorded it": the answer is in the socket's buffers, not yet read.
+    if (signal?.phase === "after-response") this.sendSignal(signal);
+  }
+
+  /**
+   * Sends the chaos tests' signal; true when it was SIGKILL (the request must then stop where it is). A process that
+   * is already gone is not an error, and the instance never signals itself.
+   */
+  private sendSignal(plan: ProcessSignalFault): boolean {
+    if (plan.pid === process.pid) return false;
+    try {
+      process.kill(plan.pid, plan.signal);
+    } catch {
+      // ESRCH: the process has exited already.
+    }
+    return plan.signal === "SIGKILL";
   }
 
   private recordRequest(
