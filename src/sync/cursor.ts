@@ -49,7 +49,8 @@ export function readStart(
   const byHorizon = minusSeconds(options.horizon, options.lookbackS);
   // Glide datetimes compare as strings. The window never starts before cursor − lookback (a horizon before the
   // cursor, e.g. from a restored database, falls back to it) nor after the cursor.
-  const since = byHorizon < byCursor ? byCursor : byHorizon > cursor.updatedOn ? cursor.updatedOn : byHorizon;
+  const latest = [byCursor, byHorizon].sort()[1] ?? byCursor;
+  const since = latest > cursor.updatedOn ? cursor.updatedOn : latest;
   return { since, reason: "lookback" };
 }
 
