@@ -50,7 +50,7 @@ export function readStart(
   // Glide datetimes compare as strings. The window never starts before cursor − lookback (a horizon before the
   // cursor, e.g. from a restored database, falls back to it) nor after the cursor.
   const latest = [byCursor, byHorizon].sort()[1] ?? byCursor;
-  const since = latest > cursor.updatedOn ? cursor.updatedOn : latest;
+  const since = [latest, cursor.updatedOn].sort()[0] ?? latest;
   return { since, reason: "lookback" };
 }
 
