@@ -5,6 +5,11 @@
 //
 // Run: npx tsx scripts/bench-pull.ts [--services 1600] [--months 24] [--page-size 1000] [--hash] [--json]
 //      [--dist]   start the built simulator (dist/cli/main.js) instead of the sources through tsx
+// Compiled, as the CLI runs (the staged first load then commits on a writer thread, docs/adr/0006, which needs the
+// compiled worker file; through tsx the pages commit on the main thread):
+//      npx tsc -p tsconfig.scripts.json --outDir tmp/bench-pull && node tmp/bench-pull/scripts/bench-pull.js …
+//      (the instance then starts from the same compiled tree).
+//      [--no-writer]  compiled, but the pages commit on the main thread, as through tsx (to compare)
 //      [--full]   pull --full: the first-run read plus the deletion-reconciliation sys_id scan (counted apart)
 // Without --full the pull is a first run on an empty cache: a keyset read of every record, as `pull` does.
 //      [--store-only [--rows 1000000]]  no instance: commits --rows synthetic usage rows in pages of --page-size,
@@ -13,10 +18,11 @@
 // Budgets (DESIGN.md §4, issue #3): requests = the minimum; 100,000 × 24 in under 60 s and under 300 MB RSS.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../src/config/resolve-config.js";
 import { systemClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/observability/logger.js";
@@ -26,6 +32,7 @@ import { CacheRepository } from "../src/store/cache-repository.js";
 import { Lease } from "../src/store/lease.js";
 import { openDatabase } from "../src/store/open-database.js";
 import { runPull } from "../src/sync/run-pull.js";
+import { StagedWriter } from "../src/sync/staged-writer.js";
 import { serviceStream, usageStream } from "../src/sync/stream-specs.js";
 
 function arg(name: string, fallback: number): number {
@@ -42,6 +49,9 @@ const PAGE_SIZE = arg("--page-size", 1000);
 const HASH = process.argv.includes("--hash");
 const JSON_ONLY = process.argv.includes("--json");
 const DIST = process.argv.includes("--dist");
+/** This script runs compiled (tsc -p tsconfig.scripts.json), next to a compiled connector and instance. */
+const COMPILED = import.meta.url.endsWith(".js");
+const NO_WRITER = process.argv.includes("--no-writer");
 /** `pull --full`: also the deletion-reconciliation scan (sysparm_fields=sys_id), reported apart. */
 const FULL = process.argv.includes("--full");
 
@@ -68,11 +78,12 @@ async function startSimulator(): Promise<{ child: ChildProcess; line: SimulatorL
     "8",
   ];
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    DIST ? ["dist/cli/main.js", ...args] : ["--import", "tsx", "src/cli/main.ts", ...args],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const entry = COMPILED
+    ? [fileURLToPath(new URL("../src/cli/main.js", import.meta.url))]
+    : DIST
+      ? ["dist/cli/main.js"]
+      : ["--import", "tsx", "src/cli/main.ts"];
+  const child = spawn(process.execPath, [...entry, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const text = await new Promise<string>((resolve, reject) => {
     reader.once("line", resolve);
@@ -160,29 +171,73 @@ function storeOnly(): void {
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /**
- * Where the connector's wall time goes: page commits (SQLite), and page requests (from asking to having the parsed
- * envelope: the instance's work, the transfer, our JSON parse and zod check). The rest is mapping and bookkeeping.
- * Wraps the two prototypes for the bench only.
+ * Where the connector's wall time goes: page commits, the staged merge and the read indexes (SQLite, synchronous on
+ * the main thread: wall and CPU time of each, the difference being mostly waits for the disk), and page requests
+ * (from asking to having the parsed envelope: the instance's work, the transfer, our JSON parse and zod check; summed
+ * over requests, which overlap when pages are prefetched or sliced, so the sum can exceed the wall time). Wraps the
+ * prototypes for the bench only.
  */
-const spentMs = { commit: 0, listPage: 0, readIndexes: 0 };
-function instrument(): void {
-  const commit = CacheRepository.prototype.commitPage;
-  CacheRepository.prototype.commitPage = function (this: CacheRepository, ...args: Parameters<typeof commit>) {
+const spentMs = { commit: 0, listPage: 0, readIndexes: 0, merge: 0 };
+const cpuMs = { commit: 0, readIndexes: 0, merge: 0 };
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuS(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wraps a synchronous method of CacheRepository to add its wall and CPU time to the totals under `name`. */
+function timeSync(name: keyof typeof cpuMs, method: "commitPage" | "mergeStaged" | "ensureReadIndexes"): void {
+  const proto = CacheRepository.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = proto[method] as (...a: unknown[]) => unknown;
+  proto[method] = function (this: CacheRepository, ...args: unknown[]) {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     try {
-      return (commit as (...a: unknown[]) => ReturnType<typeof commit>).apply(this, args);
+      return original.apply(this, args);
     } finally {
-      spentMs.commit += performance.now() - t;
+      spentMs[name] += performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      cpuMs[name] += (used.user + used.system) / 1000;
     }
-  } as typeof commit;
-  const ensureReadIndexes = CacheRepository.prototype.ensureReadIndexes;
+  };
+}
+
+/** When things happened (performance.now() ms), to tell the read from what follows it. */
+const timeline = { lastPageMs: 0, mergesMs: [] as Array<[number, number]>, indexesMs: [0, 0] as [number, number] };
+
+/** The writer threads the pulls started (compiled runs only), for their busy time. */
+const writers: StagedWriter[] = [];
+
+function instrument(): void {
+  const start = StagedWriter.start.bind(StagedWriter);
+  StagedWriter.start = (...args: Parameters<typeof StagedWriter.start>) => {
+    const writer = NO_WRITER ? undefined : start(...args);
+    if (writer) writers.push(writer);
+    return writer;
+  };
+  timeSync("commit", "commitPage");
+  timeSync("merge", "mergeStaged");
+  timeSync("readIndexes", "ensureReadIndexes");
+  const ensure = CacheRepository.prototype.ensureReadIndexes;
   CacheRepository.prototype.ensureReadIndexes = function (this: CacheRepository) {
     const t = performance.now();
     try {
-      ensureReadIndexes.call(this);
+      ensure.call(this);
     } finally {
-      spentMs.readIndexes += performance.now() - t;
+      timeline.indexesMs = [t, performance.now()];
     }
+  };
+  const merge = StagedWriter.prototype.merge;
+  StagedWriter.prototype.merge = function (this: StagedWriter, ...args: Parameters<typeof merge>) {
+    const t = performance.now();
+    return merge.apply(this, args).finally(() => timeline.mergesMs.push([t, performance.now()]));
   };
   const listPage = ServiceNowClient.prototype.listPage;
   ServiceNowClient.prototype.listPage = async function (this: ServiceNowClient, ...args) {
@@ -191,6 +246,7 @@ function instrument(): void {
       return await listPage.apply(this, args);
     } finally {
       spentMs.listPage += performance.now() - t;
+      timeline.lastPageMs = performance.now();
     }
   };
 }
@@ -225,9 +281,23 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       peakSampledRss = Math.max(peakSampledRss, process.memoryUsage().rss);
     }, 20);
+    const loadBefore = loadavg()[0] ?? 0;
+    const simCpuBefore = processCpuS(sim.child.pid);
+    const cpuBefore = process.cpuUsage();
+    const eluBefore = performance.eventLoopUtilization();
     const started = performance.now();
     const summary = await runPull({ db, config, clock: systemClock, log }, { full: FULL, owner: "bench-pull" });
     const wallS = (performance.now() - started) / 1000;
+    const elu = performance.eventLoopUtilization(eluBefore);
+    // The second pull below adds to the timeline: keep this pull's.
+    const pulled = {
+      lastPageMs: timeline.lastPageMs,
+      mergesMs: [...timeline.mergesMs],
+      indexesMs: [...timeline.indexesMs],
+    };
+    const cpu = process.cpuUsage(cpuBefore);
+    const simCpuAfter = processCpuS(sim.child.pid);
+    const loadAfter = loadavg()[0] ?? 0;
     clearInterval(sampler);
     const maxRssMiB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10; // maxRSS is in KiB
 
@@ -291,8 +361,36 @@ async function main(): Promise<void> {
       retries: summary.retries,
       streams,
       commitS: Math.round(spentMs.commit / 10) / 100,
+      commitCpuS: Math.round(cpuMs.commit / 10) / 100,
+      mergeS: Math.round(spentMs.merge / 10) / 100,
+      mergeCpuS: Math.round(cpuMs.merge / 10) / 100,
+      readIndexesCpuS: Math.round(cpuMs.readIndexes / 10) / 100,
+      // Compiled runs: the writer thread's busy time (commits and merges of the staged loads), alongside the above.
+      writerThreads: writers.length,
+      writerCommitS: Math.round(writers.reduce((n, w) => n + w.busyMs.commit, 0) / 10) / 100,
+      writerMergeS: Math.round(writers.reduce((n, w) => n + w.busyMs.merge, 0) / 10) / 100,
       pageRequestsS: Math.round(spentMs.listPage / 10) / 100,
       readIndexesS: Math.round(spentMs.readIndexes / 10) / 100,
+      // The connector's main thread: busy (JS, SQLite, parsing) versus idle (waiting for the instance).
+      mainThreadBusyS: Math.round(elu.active / 10) / 100,
+      mainThreadIdleS: Math.round(elu.idle / 10) / 100,
+      // CPU used during the pull (user + system), by the connector (all its threads) and by the instance's process.
+      connectorCpuS: Math.round((cpu.user + cpu.system) / 10_000) / 100,
+      instanceCpuS:
+        simCpuBefore === undefined || simCpuAfter === undefined
+          ? undefined
+          : Math.round((simCpuAfter - simCpuBefore) * 100) / 100,
+      // From the start of the pull: the last page received, each writer merge (asked, done), the read indexes.
+      timeline: {
+        lastPageS: Math.round(pulled.lastPageMs - started) / 1000,
+        writerMergesS: pulled.mergesMs.map(([a, b]) => [
+          Math.round(a - started) / 1000,
+          Math.round(b - started) / 1000,
+        ]),
+        readIndexesS: pulled.indexesMs.map((t) => Math.round(t - started) / 1000),
+      },
+      // 1-minute load average before and after: other work on the machine skews the wall time.
+      loadAverage: [Math.round(loadBefore * 100) / 100, Math.round(loadAfter * 100) / 100],
       instanceBusyS: Math.round(streams.reduce((n, st) => n + Number(st.instanceS), 0) * 100) / 100,
       quietRerun: quiet,
       rssBeforeMiB,
@@ -315,10 +413,22 @@ async function main(): Promise<void> {
             `, instance busy ${s.instanceS} s` +
             (s.hashMatches === undefined ? "" : `, content hash ${s.hashMatches ? "matches" : "DIFFERS"}`),
         ),
-        `  where the time went  page commits (SQLite) ${figures.commitS} s; page requests ${figures.pageRequestsS} s ` +
-          `(of which the instance busy ${figures.instanceBusyS} s); read indexes built after the load ` +
-          `${figures.readIndexesS} s; mapping and the rest ` +
-          `${Math.round((wallS - figures.commitS - figures.pageRequestsS - figures.readIndexesS) * 100) / 100} s`,
+        `  where the time went  main thread busy ${figures.mainThreadBusyS} s, idle ${figures.mainThreadIdleS} s; ` +
+          `page commits (SQLite) ${figures.commitS} s (CPU ${figures.commitCpuS} s); staged merge ${figures.mergeS} s ` +
+          `(CPU ${figures.mergeCpuS} s); read indexes built after the load ${figures.readIndexesS} s (CPU ` +
+          `${figures.readIndexesCpuS} s); page requests ${figures.pageRequestsS} s summed (they overlap), of which ` +
+          `the instance busy ${figures.instanceBusyS} s`,
+        ...(writers.length > 0
+          ? [
+              `  writer thread        page commits ${figures.writerCommitS} s, merges ${figures.writerMergeS} s ` +
+                `(${writers.length} threads, one per staged stream)`,
+            ]
+          : [`  writer thread        none: the pages commit on the main thread (run compiled to have one)`]),
+        `  timeline             last page at ${figures.timeline.lastPageS} s; writer merges ` +
+          `${figures.timeline.writerMergesS.map(([a, b]) => `${a}→${b}`).join(", ") || "none"}; read indexes ` +
+          `${figures.timeline.readIndexesS.join("→")} s (from the start of the pull)`,
+        `  CPU during the pull  connector ${figures.connectorCpuS} s, instance ${figures.instanceCpuS ?? "?"} s ` +
+          `(2 vCPUs: the wall time cannot go below their sum / 2); load average ${figures.loadAverage.join(" → ")}`,
         `  second pull, nothing changed: ${quiet.requests} requests, ${quiet.rowsRead} rows read (the lookback ` +
           `window), ${quiet.written} written, ${quiet.wallS} s`,
         `  connector RSS        before ${rssBeforeMiB} MiB, peak sampled ${figures.peakRssSampledMiB} MiB, ` +

@@ -6,14 +6,21 @@
 // - `{}` rows (ACL-hidden) and other odd rows are passed through for the caller to skip or quarantine, each once; the
 //   key comes from the last row that has a valid sys_updated_on and sys_id.
 // - A cursor that does not move forward is a data error, never a loop.
-// - No prefetch: the next request leaves only when the consumer asks for the next page, after committing this one
-//   (commit unit = page, invariant 1).
+// - No prefetch by default: the next request leaves only when the consumer asks for the next page, after committing
+//   this one. With `prefetch`, the next page is asked for as soon as this page's last key is known, so the instance
+//   works and the page travels while the consumer commits (docs/adr/0006). The commit unit stays the page
+//   (invariant 1): pages are still yielded one at a time, in order, and a failed next page surfaces only when the
+//   consumer asks for it, after this page's commit; it never moves the cursor.
+// - A slice of a larger read (`endBefore`, src/sync/pull-slices.ts): the first row dated at or after the slice's end
+//   ends it; that row and the rest of the page belong to the next slice, which reads them again. Rows are ordered
+//   by sys_updated_on, so a row past the end proves that the slice holds nothing more: no empty page, and no query
+//   with an upper bound that an index may not stop on.
 // - One exception to "stop on an empty page", opt-in with `countFirstPage`: the first request asks for X-Total-Count,
 //   and when count <= limit the first page was the whole result set, so the empty page is not requested. Safe with
 //   ACLs: the count is taken before ACL filtering, and so is the limit (§1.3, KB0727636). An unchanged incremental
 //   run then costs one request per table (DESIGN.md §4 "Efficiency").
 import { ConnectorError } from "../lib/connector-error.js";
-import { isSysId, type KeysetKey, keysetQuery } from "./encoded-query.js";
+import { baseFilter, isSysId, joinQuery, type KeysetKey, keysetQuery, orderByDesc } from "./encoded-query.js";
 import { isGlideDateTime } from "./glide-date-time.js";
 import type { ListPage } from "./table-client.js";
 import { DEFAULT_PAGE_SIZE, type ListParamsInput } from "./table-params.js";
@@ -36,6 +43,15 @@ export interface KeysetPagesInput {
   lowerBound?: string;
   /** Count the first page's matches and stop after it when they all fit (see above). For small incremental reads. */
   countFirstPage?: boolean;
+  /** The read's signpost when the caller has it already (the slices of one read share it); else the first response's. */
+  until?: string;
+  /**
+   * Where the read's range ends (UTC `YYYY-MM-DD HH:mm:ss`, exclusive): asked for each page, so a slice's end can be
+   * set while it is read (see above). Undefined: the range is open.
+   */
+  endBefore?: () => string | undefined;
+  /** Ask for the next page as soon as this one's last key is known, before the consumer commits it (see above). */
+  prefetch?: boolean;
 }
 
 export interface KeysetPage {
@@ -44,6 +60,8 @@ export interface KeysetPage {
   /** Key of the last row that has one: the cursor to commit with this page. */
   lastKey: KeysetKey;
   serverDate: string | undefined;
+  /** The read's signpost (see keysetPages), once known. */
+  until: string | undefined;
 }
 
 /** Orders keys as the query does: sys_updated_on, then sys_id (both compare as strings in these fixed formats). */
@@ -80,13 +98,38 @@ function withoutTrailingHidden(records: readonly unknown[], lastKeyed: number): 
   return records.slice(0, end);
 }
 
+/** Index of the first row that has a key dated at or after `end`, or -1. */
+function firstIndexFrom(records: readonly unknown[], end: string): number {
+  for (let i = 0; i < records.length; i++) {
+    const key = keyOf(records[i]);
+    if (key !== undefined && key.updatedOn >= end) return i;
+  }
+  return -1;
+}
+
+/** The query that finds the read's last key: the latest row first, at or before the signpost. One row, one request. */
+export function lastKeyQuery(baseQuery: string | undefined, until: string | undefined): string {
+  if (until !== undefined && !isGlideDateTime(until)) {
+    throw new ConnectorError(
+      "data",
+      `Invalid signpost ${JSON.stringify(until)}: expected a UTC "YYYY-MM-DD HH:mm:ss".`,
+    );
+  }
+  return joinQuery(
+    baseFilter(baseQuery),
+    until === undefined ? undefined : `sys_updated_on<=${until}`,
+    orderByDesc("sys_updated_on"),
+    orderByDesc("sys_id"),
+  );
+}
+
 export async function* keysetPages(source: ListPageSource, input: KeysetPagesInput): AsyncGenerator<KeysetPage, void> {
   let cursor = input.start;
   const limit = input.pageSize ?? DEFAULT_PAGE_SIZE;
   // The signpost: the instance's clock at the first response bounds every later page (B5.2). Rows edited during the
   // read get a later sys_updated_on and wait for the next run, which starts at the cursor minus the lookback window.
-  let until: string | undefined;
-  for (let pageNumber = 1; ; pageNumber++) {
+  let until: string | undefined = input.until;
+  const request = (pageNumber: number): Promise<ListPage> => {
     const query = keysetQuery({
       base: input.baseQuery,
       cursor,
@@ -94,31 +137,45 @@ export async function* keysetPages(source: ListPageSource, input: KeysetPagesInp
       ...(until !== undefined ? { until } : {}),
     });
     const count = pageNumber === 1 && input.countFirstPage === true;
-    const page = await source.listPage(input.table, {
-      query,
-      fields: input.fields,
-      limit,
-      ...(count ? { count } : {}),
-    });
+    return source.listPage(input.table, { query, fields: input.fields, limit, ...(count ? { count } : {}) });
+  };
+  let next: Promise<ListPage> | undefined = request(1);
+  for (let pageNumber = 1; next !== undefined; pageNumber++) {
+    const page = await next;
+    next = undefined;
     if (until === undefined && page.serverDate !== undefined) until = page.serverDate;
     if (page.records.length === 0) return;
-    const isLast = count && page.totalCount !== undefined && page.totalCount <= limit;
-    const lastKeyed = lastKeyedIndex(page.records);
+    const isLast =
+      pageNumber === 1 && input.countFirstPage === true && page.totalCount !== undefined
+        ? page.totalCount <= limit
+        : false;
+    const end = input.endBefore?.();
+    // Rows come in key order: only a page whose last keyed row is past the end holds the boundary.
+    const tail = end === undefined ? undefined : keyOf(page.records[lastKeyedIndex(page.records)]);
+    const cut =
+      end !== undefined && tail !== undefined && tail.updatedOn >= end ? firstIndexFrom(page.records, end) : -1;
+    // Past the slice's end: what follows belongs to the next slice. What comes before is this slice's last page.
+    const endsHere = isLast || cut >= 0;
+    const received = cut >= 0 ? page.records.slice(0, cut) : page.records;
+    const lastKeyed = lastKeyedIndex(received);
     if (lastKeyed === -1) {
       // No readable row at all. A short page ends the result set (the limit applies before ACLs, so the window was
-      // not full): hand over the hidden rows and stop. A full one leaves no way to move on.
-      if (page.records.length < limit) {
-        if (cursor !== undefined) yield { records: page.records, lastKey: cursor, serverDate: page.serverDate };
+      // not full), and so does the end of a slice: hand over the hidden rows and stop. A full one leaves no way to
+      // move on.
+      if (received.length < limit) {
+        if (cursor !== undefined && received.length > 0) {
+          yield { records: received, lastKey: cursor, serverDate: page.serverDate, until };
+        }
         return;
       }
       throw new ConnectorError(
         "data",
-        `${input.table}: a page of ${page.records.length} rows has no row with a valid sys_updated_on and sys_id ` +
+        `${input.table}: a page of ${received.length} rows has no row with a valid sys_updated_on and sys_id ` +
           `(ACL-hidden rows come back as {}), so the cursor cannot advance. Grant the integration user read on ` +
           `sys_id and sys_updated_on of ${input.table}.`,
       );
     }
-    const lastKey = keyOf(page.records[lastKeyed]) as KeysetKey;
+    const lastKey = keyOf(received[lastKeyed]) as KeysetKey;
     if (cursor !== undefined && compareKeys(lastKey, cursor) <= 0) {
       throw new ConnectorError(
         "data",
@@ -127,9 +184,20 @@ export async function* keysetPages(source: ListPageSource, input: KeysetPagesInp
           `user may query sys_updated_on and sys_id (query ACLs, servicenow-api.md §2.5).`,
       );
     }
-    const records = isLast ? page.records : withoutTrailingHidden(page.records, lastKeyed);
-    yield { records, lastKey, serverDate: page.serverDate };
-    if (isLast) return;
+    // The last page of the read keeps its trailing {} rows: no later page serves them again.
+    const records = endsHere ? received : withoutTrailingHidden(received, lastKeyed);
     cursor = lastKey;
+    if (endsHere) {
+      yield { records, lastKey, serverDate: page.serverDate, until };
+      return;
+    }
+    if (input.prefetch === true) {
+      next = request(pageNumber + 1);
+      // Handled here so that a consumer who stops (a failed commit, a lost lease) leaves no unhandled rejection; the
+      // consumer who asks for the next page still gets its error from the await above.
+      next.catch(() => undefined);
+    }
+    yield { records, lastKey, serverDate: page.serverDate, until };
+    next ??= request(pageNumber + 1);
   }
 }

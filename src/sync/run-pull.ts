@@ -13,6 +13,7 @@ import { connectInstance } from "./connect-instance.js";
 import { holdLease } from "./hold-lease.js";
 import { pullStream, type StreamProgress, type StreamPullResult } from "./pull-stream.js";
 import { type ReconcileResult, reconcileDeletions } from "./reconcile-deletions.js";
+import { StagedWriter } from "./staged-writer.js";
 import { serviceStream, usageStream } from "./stream-specs.js";
 
 export interface PullRunOptions {
@@ -110,7 +111,17 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
       const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
       const result = await pullStream(
         spec as Parameters<typeof pullStream>[0],
-        { client: c, cache, clock, fencingToken, ...(deps.onProgress ? { onPage: deps.onProgress } : {}) },
+        {
+          client: c,
+          cache,
+          clock,
+          fencingToken,
+          // A large first load is read in up to this many keyset slices at once, and its pages committed on a
+          // thread of their own when the compiled CLI runs (docs/adr/0006).
+          slices: config.instances[instance]?.maxConcurrent ?? 1,
+          stagedWriter: () => StagedWriter.start(db.name),
+          ...(deps.onProgress ? { onPage: deps.onProgress } : {}),
+        },
         { full: options.full, ...(options.since !== undefined ? { since: options.since } : {}) },
       );
       streamLog.info({ ...result }, `pulled ${result.read} rows of ${spec.table} in ${result.pages} pages`);

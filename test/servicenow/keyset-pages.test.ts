@@ -1,7 +1,13 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { ConnectorError } from "../../src/lib/connector-error.js";
-import { compareKeys, keyOf, keysetPages, type ListPageSource } from "../../src/servicenow/keyset-pages.js";
+import {
+  compareKeys,
+  keyOf,
+  keysetPages,
+  type ListPageSource,
+  lastKeyQuery,
+} from "../../src/servicenow/keyset-pages.js";
 import { ServiceNowClient } from "../../src/servicenow/table-client.js";
 import type { ListParamsInput } from "../../src/servicenow/table-params.js";
 import { useStrictNock } from "../helpers/strict-nock.js";
@@ -183,6 +189,139 @@ describe("keysetPages", () => {
     ).toBe(1);
     expect(keyOf({ sys_id: "x", sys_updated_on: "2026-01-01 00:00:00" })).toBeUndefined();
     expect(keyOf(null)).toBeUndefined();
+  });
+});
+
+describe("keysetPages with prefetch (docs/adr/0006)", () => {
+  /** A source whose answers the test releases one by one, to see what is asked for and when. */
+  function gated(pages: unknown[][]) {
+    const requests: ListParamsInput[] = [];
+    const answers: Array<(fail?: Error) => void> = [];
+    const source: ListPageSource = {
+      listPage(_table, params) {
+        requests.push(params);
+        const records = pages[requests.length - 1] ?? [];
+        return new Promise((resolve, reject) => {
+          answers.push((fail) =>
+            fail ? reject(fail) : resolve({ records, serverDate: "2026-03-01 10:00:00", rateLimit: undefined }),
+          );
+        });
+      },
+    };
+    const release = async (n: number, fail?: Error) => {
+      while (answers.length <= n) await new Promise((r) => setTimeout(r, 1));
+      answers[n]?.(fail);
+    };
+    return { source, requests, release };
+  }
+
+  it("asks for page k+1 as soon as page k arrives, before the consumer has committed it", async () => {
+    const { source, requests, release } = gated([[row(1), row(2), row(3)], [row(4)], []]);
+    const pages = keysetPages(source, { ...input, prefetch: true });
+    const first = pages.next();
+    await release(0);
+    expect((await first).value?.lastKey.sysId).toBe(id(3));
+    // Page 1 is in the consumer's hands, uncommitted; page 2 is already asked for, after page 1's last key.
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.query).toBe(nextQuery("2026-02-01 10:00:00", id(3)));
+    const second = pages.next();
+    await release(1);
+    expect((await second).value?.records).toEqual([row(4)]);
+    const third = pages.next();
+    await release(2);
+    expect((await third).done).toBe(true);
+    expect(requests).toHaveLength(3); // still ceil(rows/page)+1: the empty page ends the read, nothing after it
+  });
+
+  it("a failed next page surfaces only when the consumer asks for it, after page k was handed over", async () => {
+    const { source, release } = gated([[row(1), row(2), row(3)], [row(4)]]);
+    const pages = keysetPages(source, { ...input, prefetch: true });
+    const first = pages.next();
+    await release(0);
+    expect((await first).done).toBe(false);
+    await release(1, new ConnectorError("unavailable", "instance down"));
+    await new Promise((r) => setTimeout(r, 5));
+    await expect(pages.next()).rejects.toMatchObject({ kind: "unavailable" });
+  });
+
+  it("a consumer that stops early leaves the prefetched request to fail unobserved, without an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const { source, release } = gated([[row(1), row(2), row(3)], [row(4)]]);
+      const pages = keysetPages(source, { ...input, prefetch: true });
+      const first = pages.next();
+      await release(0);
+      await first;
+      await pages.return(undefined); // the commit of page 1 failed: the reader stops
+      await release(1, new Error("connection lost"));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+describe("keysetPages as a slice of a larger read (endBefore)", () => {
+  const t = (s: number) => `2026-02-01 10:00:${String(s).padStart(2, "0")}`;
+
+  it("ends at the first row dated at or after the end: rows sharing the boundary's second go to the next slice", async () => {
+    const { source, requests } = scripted([
+      [row(1, t(1)), row(2, t(2)), row(3, t(3))],
+      [row(4, t(4)), row(5, t(5)), row(6, t(5))],
+    ]);
+    const pages = await collect(keysetPages(source, { ...input, endBefore: () => t(5) }));
+    expect(pages.map((p) => p.records)).toEqual([[row(1, t(1)), row(2, t(2)), row(3, t(3))], [row(4, t(4))]]);
+    expect(pages[1]?.lastKey).toEqual({ updatedOn: t(4), sysId: id(4) });
+    // No empty page: the row past the end proves the slice holds nothing more.
+    expect(requests).toHaveLength(2);
+
+    // The next slice starts at the boundary, ties included.
+    const next = scripted([[row(5, t(5)), row(6, t(5))], []]);
+    const rest = await collect(keysetPages(next.source, { ...input, lowerBound: t(5) }));
+    expect(rest.flatMap((p) => p.records)).toEqual([row(5, t(5)), row(6, t(5))]);
+    expect(next.requests[0]?.query).toBe(`sys_updated_on>=${t(5)}${ORDER}`);
+  });
+
+  it("yields nothing when the slice's first row is already past its end", async () => {
+    const { source, requests } = scripted([[row(1, t(9)), row(2, t(9))]]);
+    expect(await collect(keysetPages(source, { ...input, endBefore: () => t(5) }))).toEqual([]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("keeps the {} rows before the boundary row (they are counted, never lost) and reads the end once per page", async () => {
+    let asked = 0;
+    const endBefore = () => {
+      asked += 1;
+      return t(5);
+    };
+    const { source } = scripted([
+      [row(1, t(1)), row(2, t(2)), {}],
+      [{}, row(4, t(4)), {}],
+      [{}, row(7, t(7)), row(8, t(8))],
+    ]);
+    const pages = await collect(keysetPages(source, { ...input, endBefore }));
+    // Trailing {} rows wait for the next page as usual; the one before the boundary row comes with the last page.
+    expect(pages.map((p) => p.records)).toEqual([[row(1, t(1)), row(2, t(2))], [{}, row(4, t(4))], [{}]]);
+    expect(pages[2]?.lastKey).toEqual({ updatedOn: t(4), sysId: id(4) });
+    expect(asked).toBe(3);
+  });
+
+  it("uses a signpost it is given from the first request on (the slices of one read share it)", async () => {
+    const { source, requests } = scripted([[row(1)], []]);
+    await collect(keysetPages(source, { ...input, until: "2026-02-20 00:00:00", lowerBound: t(0) }));
+    expect(requests[0]?.query).toBe(`sys_updated_on<=2026-02-20 00:00:00^sys_updated_on>=${t(0)}${ORDER}`);
+    expect(requests[1]?.query).toContain("sys_updated_on<=2026-02-20 00:00:00^");
+  });
+
+  it("finds the read's last key with one newest-first row, under the base filter and the signpost", () => {
+    expect(lastKeyQuery("active=true", "2026-02-20 00:00:00")).toBe(
+      "active=true^sys_updated_on<=2026-02-20 00:00:00^ORDERBYDESCsys_updated_on^ORDERBYDESCsys_id",
+    );
+    expect(lastKeyQuery("", undefined)).toBe("ORDERBYDESCsys_updated_on^ORDERBYDESCsys_id");
+    expect(() => lastKeyQuery("", "2026-02-20T00:00:00Z")).toThrow(/signpost/);
   });
 });
 
