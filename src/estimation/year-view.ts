@@ -1,8 +1,9 @@
 // The view pushed to the catalogue (carbon-model.md §5): sums over the 12 complete calendar months before the run,
 // the last complete month, energy, grams per visit, the grade of the year's bytes per page view, grams-weighted
 // confidence and the usage status.
+
+import { addCo2e, zeroCo2e } from "../domain/add-co2e.js";
 import type { ServiceMonthEstimate, ServiceYearView } from "../domain/estimate.js";
-import { addCo2e, zeroCo2e } from "./add-co2e.js";
 import { confidenceOf } from "./confidence-level.js";
 import type { FactorSet } from "./factor-set.js";
 import { gradeFor } from "./grade-for.js";

@@ -4,6 +4,7 @@
 // the CSV/JSON exports. Read-only. The caller runs them inside one read transaction so that they all see the same
 // estimates, even while a sync replaces them (EstimateRepository.replaceAll commits the new set at once).
 import type Database from "better-sqlite3";
+import { addCo2e, zeroCo2e } from "../domain/add-co2e.js";
 import type { CarbonGrade, Co2eG, ConfidenceLevel, ServiceYearView, UsageStatus } from "../domain/estimate.js";
 import { EstimateRepository } from "./estimate-repository.js";
 import type { ServiceFootprintRow } from "./footprint-queries.js";
@@ -80,38 +81,6 @@ const GRADE_ORDER: ReadonlyArray<CarbonGrade | null> = ["A", "B", "C", "D", "E",
 const LEVEL_ORDER: ReadonlyArray<ConfidenceLevel | null> = ["HIGH", "MEDIUM", "LOW", null];
 const STATUS_ORDER: readonly UsageStatus[] = ["used", "underused", "unused", "no-data"];
 
-const CO2E_KEYS: ReadonlyArray<keyof Co2eG> = [
-  "total",
-  "operational",
-  "embodied",
-  "devices",
-  "network",
-  "dataCentre",
-  "devicesOp",
-  "devicesEmb",
-  "networkOp",
-  "networkEmb",
-  "dataCentreOp",
-  "dataCentreEmb",
-];
-
-function zeroCo2e(): Co2eG {
-  return {
-    total: 0,
-    operational: 0,
-    embodied: 0,
-    devices: 0,
-    network: 0,
-    dataCentre: 0,
-    devicesOp: 0,
-    devicesEmb: 0,
-    networkOp: 0,
-    networkEmb: 0,
-    dataCentreOp: 0,
-    dataCentreEmb: 0,
-  };
-}
-
 function add<K>(groups: Map<K, GroupTotal<K>>, key: K, kg: number): void {
   const g = groups.get(key);
   if (g) {
@@ -145,7 +114,7 @@ export function yearViewAggregates(db: Database.Database): YearViewAggregates {
   for (const r of rows) {
     const v = JSON.parse(r.year_view_json) as ServiceYearView;
     services++;
-    for (const k of CO2E_KEYS) co2eGYear[k] += v.co2eGYear[k];
+    addCo2e(co2eGYear, v.co2eGYear);
     co2eKgMonth += v.co2eKgMonth;
     add(grades, v.grade, v.co2eKgYear);
     add(levels, v.confidence.level, v.co2eKgYear);

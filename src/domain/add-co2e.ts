@@ -1,5 +1,6 @@
-// Adds segment breakdowns month by month (the year view sums months; carbon-model.md §5).
-import type { Co2eG } from "../domain/estimate.js";
+// Adds segment breakdowns (the year view sums months, carbon-model.md §5; the report sums services). Pure, on the
+// domain type, so the estimation core and the store share it.
+import type { Co2eG } from "./estimate.js";
 
 export function zeroCo2e(): Co2eG {
   return {
