@@ -52,3 +52,10 @@ export function connectInstances(
   }
   return clients;
 }
+
+/** The client of a named instance among a run's clients. */
+export function clientFor(clients: ReadonlyMap<string, ServiceNowClient>, name: string): ServiceNowClient {
+  const c = clients.get(name);
+  if (!c) throw new ConnectorError("internal", `no client for instance ${name}`);
+  return c;
+}

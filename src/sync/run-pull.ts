@@ -9,7 +9,7 @@ import type { ServiceNowClient } from "../servicenow/table-client.js";
 import { CacheRepository } from "../store/cache-repository.js";
 import { Lease } from "../store/lease.js";
 import { RunLog, type RunOutcome } from "../store/run-log.js";
-import { connectInstance } from "./connect-instance.js";
+import { clientFor, connectInstances } from "./connect-instance.js";
 import { holdLease } from "./hold-lease.js";
 import { pullStream, type StreamProgress, type StreamPullResult } from "./pull-stream.js";
 import { type ReconcileResult, reconcileDeletions } from "./reconcile-deletions.js";
@@ -58,21 +58,10 @@ export interface PullSummary {
 const RECONCILE_META = "runsSinceReconciliation";
 
 function clientsFor(deps: PullRunDeps): Map<string, ServiceNowClient> {
-  if (deps.clients) return deps.clients;
-  const clients = new Map<string, ServiceNowClient>();
-  for (const name of new Set([deps.config.catalogue.instance, deps.config.usage.instance])) {
-    clients.set(
-      name,
-      connectInstance(deps.config, name, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }),
-    );
-  }
-  return clients;
-}
-
-function client(clients: Map<string, ServiceNowClient>, name: string): ServiceNowClient {
-  const c = clients.get(name);
-  if (!c) throw new ConnectorError("internal", `no client for instance ${name}`);
-  return c;
+  return (
+    deps.clients ??
+    connectInstances(deps.config, { clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) })
+  );
 }
 
 export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promise<PullSummary> {
@@ -107,7 +96,7 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
       { spec: usageStream(config), instance: config.usage.instance },
     ] as const;
     for (const { spec, instance } of specs) {
-      const c = client(clients, instance);
+      const c = clientFor(clients, instance);
       const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
       const result = await pullStream(
         spec as Parameters<typeof pullStream>[0],

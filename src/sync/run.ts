@@ -16,7 +16,7 @@ import { CacheRepository } from "../store/cache-repository.js";
 import { Lease } from "../store/lease.js";
 import { OutboxRepository } from "../store/outbox-repository.js";
 import { RunLog, type RunOutcome } from "../store/run-log.js";
-import { connectInstances } from "./connect-instance.js";
+import { clientFor, connectInstances } from "./connect-instance.js";
 import { type HeldLease, holdLease } from "./hold-lease.js";
 import { ownedColumnTypes } from "./owned-column-types.js";
 import type { StreamProgress } from "./pull-stream.js";
@@ -98,12 +98,6 @@ function clientsFor(deps: SyncDeps): Map<string, ServiceNowClient> {
   );
 }
 
-function clientOf(clients: Map<string, ServiceNowClient>, name: string): ServiceNowClient {
-  const c = clients.get(name);
-  if (!c) throw new ConnectorError("internal", `no client for instance ${name}`);
-  return c;
-}
-
 /** Takes the lease, or with `wait` polls until it is free (the holder's expiry or every 2 s, whichever first). */
 async function acquire(deps: SyncDeps, options: SyncOptions): Promise<HeldLease> {
   const lease = new Lease(deps.db);
@@ -163,7 +157,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const runLog = log.child({ runId });
   const summary = emptySyncSummary(runId, options);
   const clients = clientsFor(deps);
-  const catalogueClient = clientOf(clients, config.catalogue.instance);
+  const catalogueClient = clientFor(clients, config.catalogue.instance);
   const cache = new CacheRepository(db);
   const steps = new Set(options.steps);
   let only: Set<string> | undefined;
@@ -173,7 +167,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     if (options.resync) {
       deps.onStage?.("pull");
       const r = await readNamedServices(
-        { client: catalogueClient, usageClient: clientOf(clients, config.usage.instance), cache, clock },
+        { client: catalogueClient, usageClient: clientFor(clients, config.usage.instance), cache, clock },
         config,
         options.services ?? [],
         fencingToken,
