@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import type { EmpreinteConfig } from "../config/config-schema.js";
 import type { Clock } from "../lib/clock.js";
-import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
+import { isConnectorError } from "../lib/connector-error.js";
 import type { Logger } from "../observability/logger.js";
 import type { ServiceNowClient } from "../servicenow/table-client.js";
 import { CacheRepository } from "../store/cache-repository.js";

@@ -8,7 +8,7 @@ import type { JobStep } from "../config/job-schema.js";
 import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
 import type { FactorSet } from "../estimation/factor-set.js";
 import type { Clock } from "../lib/clock.js";
-import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
+import { isConnectorError } from "../lib/connector-error.js";
 import type { Logger } from "../observability/logger.js";
 import { toGlideDateTime } from "../servicenow/glide-date-time.js";
 import type { ServiceNowClient } from "../servicenow/table-client.js";
