@@ -6,7 +6,8 @@ import type { EmpreinteConfig } from "../config/config-schema.js";
 import type { Clock } from "../lib/clock.js";
 import { baseFilter, inTerm, isSysId, joinQuery, orderBy, queryTerm } from "../servicenow/encoded-query.js";
 import type { ServiceNowClient } from "../servicenow/table-client.js";
-import type { CacheRepository, QuarantinedRecord, ServiceRow, UsageRow } from "../store/cache-repository.js";
+import type { CacheRepository } from "../store/cache-repository.js";
+import { mapPage } from "./map-page.js";
 import type { RawRecord } from "./read-field.js";
 import { serviceStream, usageStream } from "./stream-specs.js";
 
@@ -84,13 +85,7 @@ export async function readNamedServices(
       });
     }
   }
-  const rows: ServiceRow[] = [];
-  const quarantined: QuarantinedRecord[] = [];
-  for (const raw of raws) {
-    const mapped = services.map(raw);
-    if (mapped.ok) rows.push(services.row(mapped.value, raw));
-    else quarantined.push({ sysId: mapped.sysId, reason: mapped.reason, raw });
-  }
+  const { rows, quarantined } = mapPage(services, raws);
   const now = deps.clock.nowMs();
   services.commit(deps.cache, {
     records: rows,
@@ -112,13 +107,7 @@ export async function readNamedServices(
       usage.fields,
       usage.pageSize,
     );
-    const usageRows: UsageRow[] = [];
-    const bad: QuarantinedRecord[] = [];
-    for (const raw of found) {
-      const mapped = usage.map(raw);
-      if (mapped.ok) usageRows.push(usage.row(mapped.value, raw));
-      else bad.push({ sysId: mapped.sysId, reason: mapped.reason, raw });
-    }
+    const { rows: usageRows, quarantined: bad } = mapPage(usage, found);
     usage.commit(deps.cache, {
       records: usageRows,
       quarantined: bad,

@@ -11,6 +11,7 @@ import { baseFilter, inTerm, joinQuery } from "../servicenow/encoded-query.js";
 import type { ServiceNowClient } from "../servicenow/table-client.js";
 import type { CacheRepository, PageCommit, QuarantinedRecord } from "../store/cache-repository.js";
 import { type QuarantineEntry, type QuarantineFilter, QuarantineRepository } from "../store/quarantine-repository.js";
+import { mapPage } from "./map-page.js";
 import type { StreamSpec } from "./pull-stream.js";
 import type { RawRecord } from "./read-field.js";
 import { serviceStream, usageStream } from "./stream-specs.js";
@@ -45,13 +46,7 @@ async function retryStream<T, R>(
     spec.commit(deps.cache, page);
   };
   const validate = (raws: readonly RawRecord[]) => {
-    const records: R[] = [];
-    const quarantined: QuarantinedRecord[] = [];
-    for (const raw of raws) {
-      const mapped = spec.map(raw);
-      if (mapped.ok) records.push(spec.row(mapped.value, raw));
-      else quarantined.push({ sysId: mapped.sysId, reason: mapped.reason, raw });
-    }
+    const { rows: records, quarantined } = mapPage(spec, raws);
     result.fixed += records.length;
     result.stillBad += quarantined.length;
     commit(records, quarantined);
