@@ -62,8 +62,8 @@ interface Scenario {
 async function scenario(auth: Auth): Promise<Scenario> {
   const h = await PullHarness.start({
     auth,
-    // Tokens live 2 s, so a run renews them (refresh_token grant) several times.
-    instance: { password: PASSWORD, clientSecret: CLIENT_SECRET, accessTokenLifetimeS: 2, services: 120, months: 13 },
+    // Tokens live 1 s (renewed at 0.8 s), so a run renews them (refresh_token grant) during its push.
+    instance: { password: PASSWORD, clientSecret: CLIENT_SECRET, accessTokenLifetimeS: 1, services: 120, months: 13 },
   });
   try {
     const issued = new Set<string>();
@@ -82,8 +82,10 @@ async function scenario(auth: Auth): Promise<Scenario> {
       outputs.set(name, await runBuiltCli(h, args, { LOG_LEVEL: "trace", ...env }, doc as Record<string, unknown>));
     };
 
-    // 10 ms a request: the run outlasts 80 % of a token's 2 s life, so tokens are renewed during it.
-    h.sim.setFaults({ latencyMs: 10 });
+    // 40 ms a request: the push alone (~110 PATCHes, 4 in flight → ≥ 27 rounds ≥ 1.1 s) outlasts 80 % of a token's
+    // 1 s life whatever the machine's speed, so tokens are renewed during the run (a 10 ms latency with 2 s tokens
+    // was too short on a fast machine: CI saw a run that never renewed).
+    h.sim.setFaults({ latencyMs: 40 });
     await cli("sync", ["sync", "--json"]);
     // Failing writes: the instance refuses each PATCH (400, not retried), and each refusal is logged as an error.
     const edited = await h.sysIds("services", "operational_status!=6", 3);
