@@ -1,6 +1,6 @@
 // Where the service catalogue is read from and which column holds each input (DESIGN.md §3 "Default schema").
 import { z } from "zod";
-import { baseQuery, columnName, lookbackS, pageSize, tableName } from "./config-scalars.js";
+import { baseQuery, columnName, lookbackS, pageSize, tableName, windowProbe } from "./config-scalars.js";
 import { DEFAULT_INSTANCE_NAME } from "./default-instance-name.js";
 
 /** A required mapping: the column must exist. */
@@ -57,6 +57,7 @@ export const CatalogueConfig = z
     ),
     pageSize: pageSize(),
     lookbackS: lookbackS(),
+    windowProbe: windowProbe(),
     fields: CatalogueFields.prefault({}),
     retiredStatuses: z
       .array(z.string().min(1))

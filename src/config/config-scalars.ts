@@ -87,6 +87,16 @@ export function pageSize() {
   );
 }
 
+/** Whether a window of a page or more is first compared through the Aggregate API (docs/adr/0008). */
+export function windowProbe() {
+  return z
+    .boolean()
+    .default(true)
+    .describe(
+      "When the lookback window holds a page of records or more (typically our own writes of the last run), first compare its count, latest sys_updated_on and sum of sys_mod_count with the instance's through the Aggregate API (one request) and read it row by row only if they differ. false: always read it (for an integration user without access to /api/now/stats).",
+    );
+}
+
 /** The lookback window re-read every run (DESIGN.md §4 invariant 2). */
 export function lookbackS() {
   return numeric(z.int().min(0).max(86_400).default(300)).describe(

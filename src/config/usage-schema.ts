@@ -1,6 +1,6 @@
 // Where the monthly usage metrics are read from and which column holds each metric (DESIGN.md §3 "Default schema").
 import { z } from "zod";
-import { baseQuery, columnName, lookbackS, pageSize, tableName } from "./config-scalars.js";
+import { baseQuery, columnName, lookbackS, pageSize, tableName, windowProbe } from "./config-scalars.js";
 import { DEFAULT_INSTANCE_NAME } from "./default-instance-name.js";
 
 function metric(column: string, what: string) {
@@ -35,6 +35,7 @@ export const UsageConfig = z
     query: baseQuery.describe("Encoded query selecting the usage rows to read; empty for all. No ORDERBY, no ^NQ."),
     pageSize: pageSize(),
     lookbackS: lookbackS(),
+    windowProbe: windowProbe(),
     fields: UsageFields.prefault({}),
   })
   .describe("The monthly usage metrics of each service.");

@@ -10,6 +10,7 @@ export const AggregateEnvelope = z.object({
       count: z.string().optional(),
       min: z.record(z.string(), z.string().nullable()).optional(),
       max: z.record(z.string(), z.string().nullable()).optional(),
+      sum: z.record(z.string(), z.string().nullable()).optional(),
     }),
   }),
 });
@@ -20,6 +21,8 @@ export interface AggregateRequest {
   count?: boolean;
   min?: readonly string[];
   max?: readonly string[];
+  /** Numeric fields to add up (`sysparm_sum_fields`). */
+  sum?: readonly string[];
 }
 
 export interface AggregateResult {
@@ -27,15 +30,28 @@ export interface AggregateResult {
   /** Field → smallest stored value ("" when the instance returned null). */
   min: Record<string, string>;
   max: Record<string, string>;
+  /** Field → sum of its values; absent when the instance returned none or a non-number. */
+  sum: Record<string, number>;
 }
 
 const nonNull = (values: Record<string, string | null> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(values ?? {}).map(([field, value]) => [field, value ?? ""]));
 
 export function aggregateResult(envelope: AggregateEnvelope, description: string): AggregateResult {
-  const { count, min, max } = envelope.result.stats;
+  const { count, min, max, sum } = envelope.result.stats;
   if (count !== undefined && !/^\d+$/.test(count)) {
     throw new ConnectorError("data", `${description}: the count ${JSON.stringify(count)} is not a whole number`);
   }
-  return { count: count === undefined ? undefined : Number(count), min: nonNull(min), max: nonNull(max) };
+  const sums: Record<string, number> = {};
+  for (const [field, value] of Object.entries(sum ?? {})) {
+    // "12" or "12.0" (a decimal rendering of an integer sum); anything else is left out, and the caller treats the
+    // field as unknown.
+    if (value !== null && /^-?\d+(\.\d+)?$/.test(value)) sums[field] = Number(value);
+  }
+  return {
+    count: count === undefined ? undefined : Number(count),
+    min: nonNull(min),
+    max: nonNull(max),
+    sum: sums,
+  };
 }

@@ -265,6 +265,8 @@ export class ServiceNowClient {
       query.sysparm_min_fields = request.min.map(queryField).join(",");
     if (request.max !== undefined && request.max.length > 0)
       query.sysparm_max_fields = request.max.map(queryField).join(",");
+    if (request.sum !== undefined && request.sum.length > 0)
+      query.sysparm_sum_fields = request.sum.map(queryField).join(",");
     return this.#call(
       { kind: "aggregate", method: "GET", path: `/api/now/stats/${tableName(table)}`, query },
       (response, description) => aggregateResult(parseEnvelope(AggregateEnvelope, response, description), description),

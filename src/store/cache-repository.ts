@@ -11,6 +11,7 @@ import { ConnectorError } from "../lib/connector-error.js";
 import { Lease } from "./lease.js";
 import { READ_INDEXES_SQL } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
+import { type WindowFingerprint, windowFingerprint } from "./window-fingerprint.js";
 
 /** A record as the Table API returned it (string values, references as plain sys_ids). */
 export type RawRecord = Readonly<Record<string, unknown>>;
@@ -790,6 +791,24 @@ export class CacheRepository {
       for (const sql of READ_INDEXES_SQL) this.#db.exec(sql);
     } catch (err) {
       throw toStoreError(err, "build the read indexes", this.#db.name);
+    }
+  }
+
+  /**
+   * Throws "busy" unless `fencingToken` still holds the lease. A stage that ends without committing anything (a
+   * window found unchanged) calls it, so that a run frozen past its lease and taken over learns it as a committing
+   * run does (fault matrix row 10b), instead of reporting success for work another run has redone.
+   */
+  assertLeaseHeld(fencingToken: number): void {
+    this.#fenced("check the run lease", fencingToken, () => undefined);
+  }
+
+  /** The stream's lookback window as the cache holds it, to compare with the instance's (window-fingerprint.ts). */
+  windowFingerprint(stream: StreamName, since: string): WindowFingerprint {
+    try {
+      return windowFingerprint(this.#db, stream, since);
+    } catch (err) {
+      throw toStoreError(err, `read the ${stream} window's fingerprint`, this.#db.name);
     }
   }
 

@@ -259,6 +259,11 @@ export const READ_INDEXES_SQL: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS usage_months_live_by_service ON usage_months
      (service_sys_id, period, sys_id, visits, page_views, transactions, data_gb, avg_session_min, mobile_share,
       sys_updated_on) WHERE tombstoned_at IS NULL`,
+  // The lookback window's fingerprint (window-fingerprint.ts) counts the live rows updated since a time: without
+  // these it would scan every row of both tables on every run.
+  `CREATE INDEX IF NOT EXISTS services_live_by_updated_on ON services (sys_updated_on, sys_mod_count)
+     WHERE tombstoned_at IS NULL`,
+  "CREATE INDEX IF NOT EXISTS usage_months_live_by_updated_on ON usage_months (sys_updated_on) WHERE tombstoned_at IS NULL",
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -30,6 +30,32 @@ interface OutboxRow {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * The record as the instance answered a write (the Table API's PATCH response, or a Batch item's body): its new
+ * sys_updated_on and sys_mod_count and the values it now stores in the written columns.
+ */
+export type WriteEcho = Readonly<Record<string, unknown>>;
+
+/** A completed write, with the instance's answer when it carried the record. */
+export type DoneWrite = PlannedWrite & { id: number; echo?: WriteEcho };
+
+/** The echo's system fields and the written columns' stored values, or undefined when it lacks any of them. */
+function echoUpdate(
+  entry: DoneWrite,
+): { updatedOn: string; modCount: number; owned: Record<string, string> } | undefined {
+  const echo = entry.echo;
+  if (echo === undefined) return undefined;
+  const updatedOn = echo.sys_updated_on;
+  const modCount = Number(echo.sys_mod_count);
+  if (typeof updatedOn !== "string" || updatedOn === "" || !Number.isInteger(modCount)) return undefined;
+  const owned: Record<string, string> = {};
+  for (const [column, written] of Object.entries(entry.fields)) {
+    const stored = echo[column];
+    owned[column] = typeof stored === "string" ? stored : written;
+  }
+  return { updatedOn, modCount, owned };
+}
+
 /** Hash of a write's payload, to tell a replay of the same values from a different write (ledger comparisons). */
 export function payloadHash(fields: Readonly<Record<string, string>>): string {
   const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -44,6 +70,7 @@ export class OutboxRepository {
   readonly #putWritten: Database.Statement<[string, string, string, string]>;
   readonly #resolveConflict: Database.Statement<[string, string, string]>;
   readonly #patchOwned: Database.Statement<[string, string]>;
+  readonly #recordEcho: Database.Statement<Record<string, unknown>>;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -60,6 +87,14 @@ export class OutboxRepository {
       "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
     );
     this.#patchOwned = db.prepare("UPDATE services SET owned = json_patch(owned, ?) WHERE sys_id = ?");
+    // Only when the write was the one update since the version we hold (sys_mod_count exactly one more): the cached
+    // record plus the written values is then the instance's record, and the next run need not read it again
+    // (docs/adr/0008). Otherwise someone else changed it meanwhile, and the next pull must read it.
+    this.#recordEcho = db.prepare(
+      `UPDATE services SET owned = json_patch(owned, @owned), raw_json = json_patch(raw_json, @raw),
+         sys_updated_on = @updated_on, sys_mod_count = @mod_count
+       WHERE sys_id = @sys_id AND sys_mod_count = @mod_count - 1 AND tombstoned_at IS NULL`,
+    );
   }
 
   #fenced<T>(what: string, fencingToken: number, fn: () => T): T {
@@ -143,7 +178,7 @@ export class OutboxRepository {
    * milliseconds: one fsync per group instead of one per write (2.7 ms each here, measured), and a crash before the
    * group commits only leaves writes pending that the next run finds applied on read-back and never sends again.
    */
-  markDoneMany(entries: ReadonlyArray<PlannedWrite & { id: number }>, fencingToken: number, nowMs: number): void {
+  markDoneMany(entries: readonly DoneWrite[], fencingToken: number, nowMs: number): void {
     if (entries.length === 0) return;
     const now = iso(nowMs);
     this.#fenced(`mark ${entries.length} writes done`, fencingToken, () => {
@@ -154,8 +189,23 @@ export class OutboxRepository {
           this.#resolveConflict.run(now, entry.sysId, column);
         }
         // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
-        // alone) does not mistake our own values for a human edit. The next pull reads the echo anyway.
-        this.#patchOwned.run(JSON.stringify(entry.fields), entry.sysId);
+        // alone) does not mistake our own values for a human edit. With the instance's answer, the cached record
+        // becomes the new version when ours was the only update; else the next pull reads it.
+        const echo = echoUpdate(entry);
+        const recorded =
+          echo !== undefined &&
+          this.#recordEcho.run({
+            owned: JSON.stringify(echo.owned),
+            raw: JSON.stringify({
+              ...echo.owned,
+              sys_updated_on: echo.updatedOn,
+              sys_mod_count: String(echo.modCount),
+            }),
+            updated_on: echo.updatedOn,
+            mod_count: echo.modCount,
+            sys_id: entry.sysId,
+          }).changes > 0;
+        if (!recorded) this.#patchOwned.run(JSON.stringify(entry.fields), entry.sysId);
       }
     });
   }

@@ -51,7 +51,9 @@ export function mapUsageRecord(raw: RawRecord, f: UsageFields): MapResult<UsageM
 }
 
 export function usageColumns(f: UsageFields): string[] {
-  const cols = new Set(["sys_id", "sys_updated_on"]);
+  // sys_mod_count: orders two versions of a row in the staged merge, and adds up into the lookback window's
+  // fingerprint (window-fingerprint.ts).
+  const cols = new Set(["sys_id", "sys_updated_on", "sys_mod_count"]);
   for (const c of Object.values(f)) if (c !== null) cols.add(c);
   return [...cols];
 }

@@ -23,6 +23,7 @@ import {
   serializeSlicePlan,
   sliceAfterPages,
 } from "./plan-slices.js";
+import { probeWindow, type WindowProbe, type WindowStatsSource } from "./probe-window.js";
 import { probeLastUpdatedOn, SliceRunner } from "./pull-slices.js";
 import type { RawRecord } from "./read-field.js";
 import type { StagedWriter } from "./staged-writer.js";
@@ -35,6 +36,8 @@ export interface StreamSpec<T, R> {
   fields: readonly string[];
   pageSize: number;
   lookbackS: number;
+  /** Compare a large lookback window through the Aggregate API before reading it (probe-window.ts); default true. */
+  windowProbe?: boolean;
   map(raw: RawRecord): MapResult<T>;
   row(value: T, raw: RawRecord): R;
   /** The typed page commit of this stream (one transaction: rows, quarantine, cursor). */
@@ -47,13 +50,9 @@ export interface PullOptions {
   since?: string;
 }
 
-/** The instance-side count used by the completeness check (the Aggregate API on a real client). */
-export interface RemoteCounter {
-  aggregate(table: string, request: { query?: string; count?: boolean }): Promise<{ count: number | undefined }>;
-}
-
 export interface PullDeps {
-  client: ListPageSource & Partial<RemoteCounter>;
+  /** The Aggregate API serves the completeness check and the window probe; without it, neither runs. */
+  client: ListPageSource & Partial<WindowStatsSource>;
   cache: CacheRepository;
   clock: Clock;
   fencingToken: number;
@@ -104,6 +103,8 @@ export interface StreamPullResult extends StreamProgress {
    * operator resets the cursor.
    */
   cursorAhead?: { readFrom: string; serverDate: string };
+  /** Set when the lookback window was compared through the Aggregate API before being read (probe-window.ts). */
+  windowProbe?: WindowProbe;
 }
 
 /**
@@ -161,6 +162,25 @@ export async function pullStream<T, R>(
       return page;
     },
   };
+  // A large window (our own writes of the last run, a bulk import) is compared in one request before it is read.
+  const aggregate = deps.client.aggregate?.bind(deps.client);
+  if (start.reason === "lookback" && start.since !== undefined && spec.windowProbe !== false && aggregate) {
+    result.windowProbe = await probeWindow(
+      {
+        stream: spec.stream,
+        table: spec.table,
+        baseQuery: spec.baseQuery,
+        pageSize: spec.pageSize,
+        since: start.since,
+      },
+      { client: { aggregate }, cache: deps.cache, clock: deps.clock },
+    );
+    if (result.windowProbe?.outcome === "unchanged") {
+      // Nothing to commit, so nothing checked the lease: check it, as a page commit would.
+      deps.cache.assertLeaseHeld(deps.fencingToken);
+      return result;
+    }
+  }
   const runner = new SliceRunner();
   let shortMidStream = false;
 

@@ -15,8 +15,9 @@ import { ConnectorError, isConnectorError } from "../lib/connector-error.js";
 import type { Logger } from "../observability/logger.js";
 import type { BatchItem, BatchItemResult } from "../servicenow/batch-body.js";
 import { isNotFound, type ServiceNowClient } from "../servicenow/table-client.js";
+import { fieldList } from "../servicenow/table-params.js";
 import type { CacheRepository } from "../store/cache-repository.js";
-import type { OutboxEntry, OutboxRepository } from "../store/outbox-repository.js";
+import type { DoneWrite, OutboxEntry, OutboxRepository, WriteEcho } from "../store/outbox-repository.js";
 import { readOwnedValues } from "./read-owned-values.js";
 
 export interface SendWritesDeps {
@@ -76,6 +77,18 @@ function message(err: unknown): string {
 
 type Unit = { entries: OutboxEntry[]; resends: number };
 
+/** What a write asks the instance to answer with: the system fields and the written columns (names checked). */
+function echoFields(e: OutboxEntry): string[] {
+  return fieldList(Object.keys(e.fields));
+}
+
+/** The record in a Batch item's body (`{"result":{…}}`), if it is one. */
+function echoOf(body: unknown): WriteEcho | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const result = (body as { result?: unknown }).result;
+  return typeof result === "object" && result !== null && !Array.isArray(result) ? (result as WriteEcho) : undefined;
+}
+
 /** Writes marked done per transaction, and the longest they wait for it. */
 const DONE_GROUP = 200;
 const DONE_GROUP_MS = 250;
@@ -97,15 +110,16 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
   // Completed writes are marked done in groups (at most DONE_GROUP writes or DONE_GROUP_MS apart): one transaction,
   // one fsync, per group. A crash before a group commits leaves its writes pending; the next run reads them back,
   // finds them applied and marks them done without sending them again (push.ts, step 1).
-  const doneGroup: OutboxEntry[] = [];
+  const doneGroup: DoneWrite[] = [];
   let groupStartedMs = clock.nowMs();
   const flushDone = () => {
     if (doneGroup.length > 0) outbox.markDoneMany(doneGroup.splice(0), fencingToken, clock.nowMs());
     groupStartedMs = clock.nowMs();
   };
-  const done = (e: OutboxEntry) => {
+  /** `echo`: the record as the instance answered the write, which lets the cache hold its new version. */
+  const done = (e: OutboxEntry, echo?: WriteEcho) => {
     if (doneGroup.length === 0) groupStartedMs = clock.nowMs();
-    doneGroup.push(e);
+    doneGroup.push(echo === undefined ? e : { ...e, echo });
     result.written++;
     settle();
     if (doneGroup.length >= DONE_GROUP || clock.nowMs() - groupStartedMs >= DONE_GROUP_MS) flushDone();
@@ -183,8 +197,8 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
 
   const sendOne = async (e: OutboxEntry): Promise<void> => {
     try {
-      await client.patchRecord(table, e.sysId, e.fields, { echoFields: [] });
-      done(e);
+      // The answer carries sys_updated_on, sys_mod_count and the written columns as stored (the echo).
+      done(e, await client.patchRecord(table, e.sysId, e.fields, { echoFields: Object.keys(e.fields) }));
     } catch (err) {
       if (isNotFound(err)) gone(e, message(err));
       else if (isConnectorError(err) && err.kind === "permission") throw await permissionError(e, err);
@@ -197,7 +211,9 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
   const item = (e: OutboxEntry): BatchItem => ({
     id: String(e.id),
     method: "PATCH",
-    url: `/api/now/table/${table}/${e.sysId}?sysparm_fields=sys_id&sysparm_input_display_value=false`,
+    url:
+      `/api/now/table/${table}/${e.sysId}?sysparm_fields=${echoFields(e).join(",")}` +
+      "&sysparm_input_display_value=false&sysparm_exclude_reference_link=true",
     body: e.fields,
   });
 
@@ -217,7 +233,7 @@ export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxE
       if (!e) continue;
       byId.delete(r.id);
       const why = `HTTP ${r.statusCode} ${r.errorMessage ?? r.statusText}`.trim();
-      if (r.statusCode >= 200 && r.statusCode < 300) done(e);
+      if (r.statusCode >= 200 && r.statusCode < 300) done(e, echoOf(r.body));
       else if (r.statusCode === 404) gone(e, why);
       else if (r.statusCode === 403) refused ??= e;
       else if (r.statusCode >= 400 && r.statusCode < 500 && r.statusCode !== 429 && r.statusCode !== 401) fail(e, why);

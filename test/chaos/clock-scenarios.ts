@@ -114,8 +114,9 @@ async function mutatedWhilePaging(ctx: ScenarioContext): Promise<ScenarioResult>
 }
 
 /**
- * Row 14: three syncs with nothing changed on the instance. The 2nd reads back the 1st's own writes and writes
- * nothing; the 3rd reads only the lookback window and writes nothing.
+ * Row 14: three syncs with nothing changed on the instance. The 2nd writes nothing; the 3rd writes nothing and
+ * re-checks each table's lookback window: read row by row when it holds less than a page, compared in one Aggregate
+ * API request when it holds a page or more (docs/adr/0008) — and, unchanged, not read.
  */
 async function idempotentReRun(ctx: ScenarioContext): Promise<ScenarioResult> {
   const r = new Recorder("row-14-idempotent-rerun", "14", ctx.seed);
@@ -131,13 +132,23 @@ async function idempotentReRun(ctx: ScenarioContext): Promise<ScenarioResult> {
     r.check("exitCode", "==", 0);
     r.check("writesThirdRun", "==", 0, bench.writes(third.write).length);
     const summary = jsonOut<SyncSummary>(run);
+    const requests = bench.requests(third.request);
     let window = 0;
+    let readWindow = 0;
+    let probed = 0;
+    let probeRequests = 0;
     for (const c of cursors) {
-      const lookbackS = c.stream === "services" ? bench.h.config.catalogue.lookbackS : bench.h.config.usage.lookbackS;
-      window += await bench.h.count(c.stream, `sys_updated_on>=${minusSeconds(c.updatedOn, lookbackS)}`);
+      const config = c.stream === "services" ? bench.h.config.catalogue : bench.h.config.usage;
+      const rows = await bench.h.count(c.stream, `sys_updated_on>=${minusSeconds(c.updatedOn, config.lookbackS)}`);
+      window += rows;
+      if (rows >= config.pageSize) probed += 1;
+      else readWindow += rows;
+      probeRequests += requests.filter((q) => q.path === `/api/now/stats/${config.table}`).length;
     }
     r.set("lookbackWindowRows", window);
-    r.check("recordsPulledThirdRun", "==", window, (summary?.pulled.services ?? 0) + (summary?.pulled.usage ?? 0));
+    r.set("windowsProbed", probed);
+    r.check("probeRequests", "==", probed, probeRequests);
+    r.check("recordsPulledThirdRun", "==", readWindow, (summary?.pulled.services ?? 0) + (summary?.pulled.usage ?? 0));
   });
   return r.result();
 }
@@ -206,7 +217,7 @@ export const CLOCK_SCENARIOS: Scenario[] = [
     row: "14",
     title: "three syncs, nothing changed on the instance",
     fault: "none",
-    report: ["lookbackWindowRows"],
+    report: ["lookbackWindowRows", "windowsProbed"],
     run: idempotentReRun,
   },
   {

@@ -370,7 +370,20 @@ describe("ServiceNowClient writes and other APIs", () => {
       .reply(200, { result: { stats: { count: "1600", max: { sys_updated_on: "2026-02-28 23:59:59" } } } });
     await expect(
       makeClient().aggregate("cmdb_ci_service", { query: "active=true", count: true, max: ["sys_updated_on"] }),
-    ).resolves.toEqual({ count: 1600, min: {}, max: { sys_updated_on: "2026-02-28 23:59:59" } });
+    ).resolves.toEqual({ count: 1600, min: {}, max: { sys_updated_on: "2026-02-28 23:59:59" }, sum: {} });
+  });
+
+  it("reads Aggregate API sums (strings, whole or decimal), leaving out a sum that is not a number", async () => {
+    nock(INSTANCE)
+      .get("/api/now/stats/u_usage")
+      .query({ sysparm_query: "sys_updated_on>=2026-11-29 10:00:00", sysparm_sum_fields: "sys_mod_count,u_visits,u_x" })
+      .reply(200, { result: { stats: { sum: { sys_mod_count: "4211", u_visits: "12.0", u_x: "n/a" } } } });
+    await expect(
+      makeClient().aggregate("u_usage", {
+        query: "sys_updated_on>=2026-11-29 10:00:00",
+        sum: ["sys_mod_count", "u_visits", "u_x"],
+      }),
+    ).resolves.toEqual({ count: undefined, min: {}, max: {}, sum: { sys_mod_count: 4211, u_visits: 12 } });
   });
 });
 

@@ -202,11 +202,14 @@ describe("aggregate", () => {
     const result = store.aggregate(USAGE, query, {
       min: ["u_visits", "u_data_gb", "u_note", "sys_updated_on"],
       max: ["u_visits", "u_data_gb", "u_note", "u_service"],
+      sum: ["u_visits", "u_data_gb"],
     });
     expect(result).toEqual({
       count: 3,
       min: { u_visits: "9", u_data_gb: "0.75", u_note: "Alpha", sys_updated_on: "2025-01-01 00:00:00" },
       max: { u_visits: "100", u_data_gb: "2.5", u_note: "beta", u_service: "" },
+      // Sums over the matching rows only (record 4 excluded), empty values counting 0.
+      sum: { u_visits: "119", u_data_gb: "3.25" },
     });
   });
 });

@@ -49,6 +49,68 @@ describe("OutboxRepository", () => {
     expect(outbox.counts()).toMatchObject({ pending: 1, done: 1 });
   });
 
+  it("keeps the write's answer as the cached version only when the write was the record's one update since", () => {
+    const cached = (sysId: string) =>
+      db
+        .prepare<[string], { owned: string; raw_json: string; sys_updated_on: string; sys_mod_count: number }>(
+          "SELECT owned, raw_json, sys_updated_on, sys_mod_count FROM services WHERE sys_id = ?",
+        )
+        .get(sysId);
+    for (const sysId of [A, B]) {
+      db.prepare(
+        `INSERT INTO services (sys_id, name, class_name, operational_status, retired, criticality, owned_by,
+           support_group, domain, hosting, owned, sys_updated_on, sys_mod_count, raw_json, first_seen, last_seen)
+         VALUES (?, 'x', 'cmdb_ci_service', '1', 0, '', '', '', '', '{}', '{"u_co2e_kg_year":""}',
+                 '2026-11-01 10:00:00', 4, ?, 'now', 'now')`,
+      ).run(
+        sysId,
+        JSON.stringify({ sys_id: sysId, sys_updated_on: "2026-11-01 10:00:00", sys_mod_count: "4", name: "x" }),
+      );
+    }
+    outbox.enqueue(
+      {
+        writes: [
+          { sysId: A, fields: { u_co2e_kg_year: "12.35" } },
+          { sysId: B, fields: { u_co2e_kg_year: "1.00" } },
+        ],
+        conflicts: [],
+      },
+      1,
+      token,
+      T0,
+    );
+    const [a, b] = outbox.pending();
+    outbox.markDoneMany(
+      [
+        // Ours was the only update (4 → 5): the cache now holds the instance's record, value as the instance stores it.
+        {
+          ...(a as NonNullable<typeof a>),
+          echo: { sys_updated_on: "2026-11-29 02:30:01", sys_mod_count: "5", u_co2e_kg_year: "12.350" },
+        },
+        // Someone else updated B in between (4 → 6): the cache keeps the version it read, for the next pull to replace.
+        {
+          ...(b as NonNullable<typeof b>),
+          echo: { sys_updated_on: "2026-11-29 02:30:02", sys_mod_count: "6", u_co2e_kg_year: "1.00" },
+        },
+      ],
+      token,
+      T0 + 1000,
+    );
+    expect(cached(A)).toMatchObject({ sys_updated_on: "2026-11-29 02:30:01", sys_mod_count: 5 });
+    expect(JSON.parse(cached(A)?.owned ?? "{}")).toEqual({ u_co2e_kg_year: "12.350" });
+    expect(JSON.parse(cached(A)?.raw_json ?? "{}")).toEqual({
+      sys_id: A,
+      sys_updated_on: "2026-11-29 02:30:01",
+      sys_mod_count: "5",
+      name: "x",
+      u_co2e_kg_year: "12.350",
+    });
+    expect(cached(B)).toMatchObject({ sys_updated_on: "2026-11-01 10:00:00", sys_mod_count: 4 });
+    // The owned values still follow what was written, so a `push` alone does not take them for a human edit.
+    expect(JSON.parse(cached(B)?.owned ?? "{}")).toEqual({ u_co2e_kg_year: "1.00" });
+    expect(JSON.parse(cached(B)?.raw_json ?? "{}")).toMatchObject({ sys_mod_count: "4" });
+  });
+
   it("supersedes an older pending write of the same record with the new plan's", () => {
     outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "10" } }], conflicts: [] }, 1, token, T0);
     outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "20" } }], conflicts: [] }, 2, token, T0 + 1);

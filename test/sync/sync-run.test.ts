@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 describe("sync against the dev instance", () => {
-  it("writes every active service's footprint once, then nothing; reads only echoes and the window", async () => {
+  it("writes every active service's footprint once, then nothing; the writes' answers keep the cache equal to the instance", async () => {
     h = await PullHarness.start();
     const mark = h.lastRequestId();
     const first = await sync(h);
@@ -56,6 +56,11 @@ describe("sync against the dev instance", () => {
       for (const f of w.changedFields) expect([...OWNED_BUT_STAMP, "u_carbon_computed_on"]).toContain(f);
     }
 
+    // Each PATCH's answer (the record's new sys_updated_on and sys_mod_count, the values stored) became the cached
+    // version, since the write was the record's only update: the cache equals the instance with no read of the echoes.
+    const remoteHash = await h.instanceHash("services");
+    expect(h.cacheHash("services")).toMatchObject({ count: remoteHash.count, sha256: remoteHash.sha256 });
+
     const mark2 = h.lastRequestId();
     const second = await sync(h);
     expect(second.outcome).toBe("ok");
@@ -63,16 +68,20 @@ describe("sync against the dev instance", () => {
     expect(second.planned).toBe(0);
     expect(writesSince(h, mark2)).toEqual([]);
     expect(mutatingRequests(await h.apiRequestsSince(mark2))).toEqual([]);
-    // Reads: the echoes of run 1's writes (its cursor is before them), plus the lookback window of the usage.
-    expect(second.pulled.services).toBeGreaterThanOrEqual(active.length);
-    const echoesAndWindow = second.pulled.services;
+    // Each table's window (the catalogue's 150 echoes, the usage's late seeded edits: more than a page of 50 each) is
+    // compared in one Aggregate API request and, equal to the cache's, not read.
+    expect(second.pulled.services).toBe(0);
+    const secondReads = (await h.apiRequestsSince(mark2)).map((r) => r.path);
+    expect(secondReads.filter((p) => p.endsWith("/cmdb_ci_service"))).toEqual(["/api/now/stats/cmdb_ci_service"]);
+    expect(secondReads.filter((p) => p.endsWith("/u_digital_service_usage"))).toEqual([
+      "/api/now/stats/u_digital_service_usage",
+    ]);
 
     const mark3 = h.lastRequestId();
     const third = await sync(h);
     expect(third.written).toBe(0);
     expect(writesSince(h, mark3)).toEqual([]);
-    // Nothing new: at most the same lookback window again, and no row of it changed in the cache.
-    expect(third.pulled.services).toBeLessThanOrEqual(echoesAndWindow);
+    expect(third.pulled.services).toBe(0);
     const lastPull = h.db
       .prepare<[], { summary_json: string }>("SELECT summary_json FROM runs WHERE kind = 'pull' ORDER BY id DESC")
       .get();

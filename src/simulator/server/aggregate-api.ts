@@ -1,6 +1,7 @@
 // Aggregate API `GET /api/now[/v1]/stats/{table}` (shared/reference/servicenow-api.md §0 fact 17, §5.2):
-// `sysparm_count`, `sysparm_min_fields`, `sysparm_max_fields`; every number comes back as a string.
-// Group-by, having and avg/sum are not implemented (the connector needs a count and a min/max probe).
+// `sysparm_count`, `sysparm_min_fields`, `sysparm_max_fields`, `sysparm_sum_fields`; every number comes back as a
+// string. Group-by, having and avg are not implemented (the connector needs a count, a min/max probe and the
+// lookback window's fingerprint: count, max sys_updated_on, sum of sys_mod_count).
 import { compileQuery } from "../query/compile-query.js";
 import { parseEncodedQuery } from "../query/parse-encoded-query.js";
 import * as errors from "./error-envelopes.js";
@@ -26,11 +27,13 @@ export function handleAggregate(ctx: InstanceContext, req: SimRequest, table: st
   );
   const min = fieldList(req.params.get("sysparm_min_fields"), ctx, table);
   const max = fieldList(req.params.get("sysparm_max_fields"), ctx, table);
+  const sum = fieldList(req.params.get("sysparm_sum_fields"), ctx, table);
   const stats: Record<string, unknown> = {};
-  const result = ctx.store.aggregate(table, compiled, { min, max });
+  const result = ctx.store.aggregate(table, compiled, { min, max, sum });
   // Key order as in the documented response (§5.2): count, max, min.
   if ((req.params.get("sysparm_count") ?? "").toLowerCase() === "true") stats.count = String(result.count);
   if (max.length > 0) stats.max = result.max;
   if (min.length > 0) stats.min = result.min;
+  if (sum.length > 0) stats.sum = result.sum;
   return jsonResponse(200, { result: { stats } }, { rowCount: 0 });
 }

@@ -366,7 +366,10 @@ export class RecordStore<S extends SchemaView = SchemaView> {
     const maxFields = options.max ?? [];
     const min: Record<string, string> = Object.fromEntries(minFields.map((f) => [f, ""]));
     const max: Record<string, string> = Object.fromEntries(maxFields.map((f) => [f, ""]));
-    if (query.returnsNoRows || family === undefined) return { count: 0, min, max };
+    const sumFields = options.sum ?? [];
+    const sums = new Map(sumFields.map((f) => [f, 0]));
+    const sum = (): Record<string, string> => Object.fromEntries([...sums].map(([f, total]) => [f, String(total)]));
+    if (query.returnsNoRows || family === undefined) return { count: 0, min, max, sum: sum() };
     const kinds = new Map([...minFields, ...maxFields].map((f) => [f, this.kindOf(table, f)]));
     const better = (field: string, value: string, current: string, sign: number): boolean =>
       current === "" || compareValues(value, current, kinds.get(field) ?? "binary") * sign < 0;
@@ -383,8 +386,12 @@ export class RecordStore<S extends SchemaView = SchemaView> {
         const value = record[field] ?? "";
         if (value !== "" && better(field, value, max[field] ?? "", -1)) max[field] = value;
       }
+      for (const field of sumFields) {
+        const value = Number(record[field] ?? "");
+        if (Number.isFinite(value)) sums.set(field, (sums.get(field) ?? 0) + value);
+      }
     }
-    return { count, min, max };
+    return { count, min, max, sum: sum() };
   }
 
   /**

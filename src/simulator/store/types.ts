@@ -66,6 +66,8 @@ export interface UpdateResult {
 export interface AggregateOptions {
   min?: string[];
   max?: string[];
+  /** Numeric columns to add up (`sysparm_sum_fields`); empty values count as 0. */
+  sum?: string[];
 }
 
 export interface AggregateResult {
@@ -73,4 +75,6 @@ export interface AggregateResult {
   /** Per requested column: the stored value of the extreme, "" when every matching value is empty. */
   min: Record<string, string>;
   max: Record<string, string>;
+  /** Per requested column: the sum of its numeric values ("0" when no row matches). */
+  sum: Record<string, string>;
 }
