@@ -97,6 +97,36 @@ describe("Batch API (§5.1)", () => {
     ]);
   });
 
+  it("a batch costs the write latency once per record it writes (its items run one after another)", async () => {
+    const ids = (
+      await sim.json<{ result: Array<{ sys_id: string }> }>(
+        "/api/now/table/cmdb_ci_service?sysparm_query=ORDERBYsys_id&sysparm_limit=5&sysparm_fields=sys_id",
+      )
+    ).body.result.map((r) => r.sys_id);
+    sim.sim.setFaults({ writeLatencyMs: 60 });
+    try {
+      const started = performance.now();
+      const reply = await sim.json<BatchReply>(
+        "/api/now/v1/batch",
+        jsonBody("POST", {
+          batch_request_id: "slow",
+          rest_requests: ids.map((id, i) => ({
+            id: String(i),
+            method: "PATCH",
+            url: `/api/now/table/cmdb_ci_service/${id}?sysparm_fields=sys_id`,
+            headers: [{ name: "Content-Type", value: "application/json" }],
+            body: b64(JSON.stringify({ u_carbon_grade: String.fromCharCode(65 + i) })),
+          })),
+        }),
+      );
+      const elapsedMs = performance.now() - started;
+      expect(reply.body.serviced_requests.map((r) => r.status_code)).toEqual([200, 200, 200, 200, 200]);
+      expect(elapsedMs).toBeGreaterThanOrEqual(5 * 60 - 5);
+    } finally {
+      sim.sim.setFaults({});
+    }
+  });
+
   it("answers 400 to a batch that is not JSON", async () => {
     const reply = await sim.json("/api/now/v1/batch", {
       method: "POST",
@@ -162,6 +192,34 @@ describe("Aggregate API (§5.2)", () => {
         }),
       );
     }
+  });
+
+  it("sysparm_sum_fields adds up sys_mod_count over the query's records, as a string", async () => {
+    const q = encodeURIComponent("u_period=2026-10-01");
+    const edited = await sim.json<{ result: Array<{ sys_id: string }> }>(
+      `/api/now/table/u_digital_service_usage?sysparm_query=${q}&sysparm_fields=sys_id&sysparm_limit=2`,
+    );
+    for (const [i, r] of edited.body.result.entries()) {
+      for (let n = 0; n <= i; n++) {
+        await sim.json(
+          `/api/now/table/u_digital_service_usage/${r.sys_id}`,
+          jsonBody("PATCH", { u_visits: String(1000 + 10 * i + n) }),
+        );
+      }
+    }
+    const rows = await sim.json<{ result: Array<{ sys_mod_count: string }> }>(
+      `/api/now/table/u_digital_service_usage?sysparm_query=${q}&sysparm_fields=sys_mod_count`,
+    );
+    const total = rows.body.result.reduce((n, r) => n + Number(r.sys_mod_count), 0);
+    expect(total).toBeGreaterThanOrEqual(3);
+    const reply = await sim.json(
+      `/api/now/stats/u_digital_service_usage?sysparm_query=${q}&sysparm_count=true&sysparm_sum_fields=sys_mod_count`,
+    );
+    expect(reply.text).toBe(
+      JSON.stringify({
+        result: { stats: { count: String(rows.body.result.length), sum: { sys_mod_count: String(total) } } },
+      }),
+    );
   });
 
   it("answers an unknown table with 400 Invalid table", async () => {

@@ -25,6 +25,11 @@ export interface FaultDecision {
   latencyMs: number;
   /** Additional sleep per returned row. */
   latencyPerRowMs: number;
+  /**
+   * Additional sleep per record a Batch request wrote beyond the first: the platform runs a batch's items one after
+   * another, each with its business rules (servicenow-api.md §5.1), so a batch of 50 writes costs about 50 writes.
+   */
+  latencyPerExtraWriteMs?: number;
   /** Answer with this status/content type/body instead of doing the work. */
   error?: FaultErrorResponse;
   /** Destroy the socket: "before" doing the work, or "after" applying a write and before answering. */
@@ -102,6 +107,7 @@ export class FaultInjector {
     const decision: FaultDecision = {
       latencyMs: s.latencyMs + (isWrite ? s.writeLatencyMs : 0),
       latencyPerRowMs: isListRead ? s.latencyPerRowMs : 0,
+      ...(request.kind === "batch" && s.writeLatencyMs > 0 ? { latencyPerExtraWriteMs: s.writeLatencyMs } : {}),
       mutateBetweenPages: 0,
     };
     if (decision.latencyMs > 0) this.#counts.delayed++;

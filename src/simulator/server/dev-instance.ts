@@ -388,6 +388,11 @@ export class DevInstance {
     // Fixed and write latency were applied above (decision.latencyMs); a real page also costs time per row.
     const perRowMs = isList ? fault.latencyPerRowMs * response.rowCount : 0;
     if (perRowMs > 0) await sleep(perRowMs);
+    // A batch's items run one after another: the write latency once per record written (once is in latencyMs).
+    const extraWrites = Math.max(0, response.writes.length - 1);
+    if (fault.latencyPerExtraWriteMs !== undefined && extraWrites > 0) {
+      await sleep(fault.latencyPerExtraWriteMs * extraWrites);
+    }
 
     if (signal?.phase === "after-apply" && this.sendSignal(signal)) {
       // Applied and in the ledger; the killed client never hears back.
