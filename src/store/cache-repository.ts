@@ -8,6 +8,7 @@ import type { Cursor, StreamName } from "../domain/cursor.js";
 import type { DeclaredHosting, Service } from "../domain/service.js";
 import type { UsageMonth } from "../domain/usage-month.js";
 import { ConnectorError } from "../lib/connector-error.js";
+import { ESTIMATE_INPUTS_CHANGED_KEY } from "./estimate-inputs.js";
 import { Lease } from "./lease.js";
 import { READ_INDEXES_SQL } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
@@ -649,6 +650,7 @@ export class CacheRepository {
     }
     if (page.slicePlan !== undefined) this.#setMeta.run(slicePlanKey(stream), page.slicePlan);
     else this.#advanceCursor.run(stream, page.cursor.updatedOn, page.cursor.sysId, now);
+    if (written > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
     return {
       written,
       unchanged: writtenSysIds.length - written,
@@ -720,6 +722,7 @@ export class CacheRepository {
     return this.#fenced(`merge the staged ${stream}`, fencingToken, () => {
       const merged = this.#mergeStaged[stream].run().changes;
       const staged = this.#clearStaging[stream].run().changes;
+      if (merged > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
       if (end.keepOpen !== true) {
         this.#endStagedLoad.run(stream);
         this.#deleteMeta.run(slicePlanKey(stream));
@@ -777,6 +780,7 @@ export class CacheRepository {
     return this.#fenced(`tombstone ${stream} records`, fencingToken, () => {
       let count = 0;
       for (const sysId of sysIds) count += this.#tombstone[stream].run(at, sysId).changes;
+      if (count > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
       return count;
     });
   }

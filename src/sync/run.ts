@@ -22,6 +22,7 @@ import { ownedColumnTypes } from "./owned-column-types.js";
 import type { StreamProgress } from "./pull-stream.js";
 import { runPushStage } from "./push.js";
 import { readNamedServices } from "./read-named-services.js";
+import { estimateContext, recordEstimates, reusableEstimates } from "./reuse-estimates.js";
 import { runEstimateParallel } from "./run-estimate.js";
 import { runPull } from "./run-pull.js";
 
@@ -68,6 +69,8 @@ export interface SyncSummary {
   quarantined: number;
   estimated: number;
   co2eKgYear: number;
+  /** True when the pull changed nothing and the stored estimates were kept (reuse-estimates.ts). */
+  estimatesReused: boolean;
   /** Writes planned; in a dry run, what would be sent. */
   planned: number;
   written: number;
@@ -129,6 +132,7 @@ export function emptySyncSummary(runId: number, options: SyncOptions): SyncSumma
     quarantined: 0,
     estimated: 0,
     co2eKgYear: 0,
+    estimatesReused: false,
     planned: 0,
     written: 0,
     unchanged: 0,
@@ -215,13 +219,32 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
 
     if (steps.has("estimate") || options.resync) {
       deps.onStage?.("estimate");
-      const e = await runEstimateParallel(db, clock, {
-        factors: deps.factors,
+      const context = estimateContext(clock.nowMs(), {
+        factorSetId: deps.factors.id,
         underusedVisitsPerMonth: config.estimation.underusedVisitsPerMonth,
       });
-      summary.estimated = e.services;
-      summary.co2eKgYear = e.co2eKgYear;
-      runLog.info({ ...e }, `estimated ${e.services} services (${(e.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`);
+      // A sync whose pull changed nothing keeps the stored estimates (reuse-estimates.ts); `estimate` alone, a
+      // resync and --full always compute them.
+      const reused =
+        steps.has("pull") && !options.resync && !options.full ? reusableEstimates(cache, context) : undefined;
+      if (reused !== undefined) {
+        summary.estimated = reused.services;
+        summary.co2eKgYear = reused.co2eKgYear;
+        summary.estimatesReused = true;
+        runLog.info(
+          { ...reused, ...context },
+          `kept the estimates of ${reused.services} services: no input changed since they were computed`,
+        );
+      } else {
+        const e = await runEstimateParallel(db, clock, {
+          factors: deps.factors,
+          underusedVisitsPerMonth: config.estimation.underusedVisitsPerMonth,
+        });
+        recordEstimates(cache, context, { services: e.services, co2eKgYear: e.co2eKgYear });
+        summary.estimated = e.services;
+        summary.co2eKgYear = e.co2eKgYear;
+        runLog.info({ ...e }, `estimated ${e.services} services (${(e.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`);
+      }
     }
 
     if (steps.has("push") || options.resync) {
