@@ -12,7 +12,6 @@ import { createLogger } from "../../observability/logger.js";
 import { writeReport } from "../../report/write-report.js";
 import { inTerm } from "../../servicenow/encoded-query.js";
 import type { ServiceNowClient } from "../../servicenow/table-client.js";
-import { DevInstance } from "../../simulator/server/dev-instance.js";
 import {
   portfolioTotals,
   retirementCandidates,
@@ -90,6 +89,8 @@ export function registerDemo(program: Command): void {
       const globals = command.optsWithGlobals<{ db?: string }>();
       const started = performance.now();
       process.stdout.write(`Starting the embedded dev instance (${flags.services} services, 24 months)…\n`);
+      // Loaded here, not at the top: every other verb would pay for the dev instance's modules at start-up.
+      const { DevInstance } = await import("../../simulator/server/dev-instance.js");
       const sim = await DevInstance.start({ services: flags.services, seed: flags.seed });
       const dbPath = globals.db ?? join(mkdtempSync(join(tmpdir(), "empreinte-demo-")), "empreinte.db");
       const { url, username, password } = sim.credentials;

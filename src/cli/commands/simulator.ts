@@ -4,7 +4,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { mergeFaults } from "../../simulator/faults/merge-faults.js";
 import { parseFaultFlag } from "../../simulator/faults/parse-fault-flag.js";
-import { DevInstance } from "../../simulator/server/dev-instance.js";
 import { ExitCode } from "../exit-codes.js";
 
 function int(name: string, min: number) {
@@ -75,6 +74,8 @@ export function registerSimulator(program: Command): void {
       for (const spec of flags.fault) faults = mergeFaults(faults, parseFaultFlag(spec));
       if (flags.latencyMs !== undefined) faults = mergeFaults(faults, { latencyMs: flags.latencyMs });
       const started = performance.now();
+      // Loaded here, not at the top: every other verb would pay for the dev instance's modules at start-up.
+      const { DevInstance } = await import("../../simulator/server/dev-instance.js");
       const sim = await DevInstance.start({
         host: flags.host,
         port: flags.port,
