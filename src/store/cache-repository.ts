@@ -8,7 +8,7 @@ import type { Cursor, StreamName } from "../domain/cursor.js";
 import type { DeclaredHosting, Service } from "../domain/service.js";
 import type { UsageMonth } from "../domain/usage-month.js";
 import { ConnectorError } from "../lib/connector-error.js";
-import { ESTIMATE_INPUTS_CHANGED_KEY } from "./estimate-inputs.js";
+import { EstimateInputs } from "./estimate-inputs.js";
 import { Lease } from "./lease.js";
 import { READ_INDEXES_SQL } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
@@ -308,6 +308,8 @@ export class CacheRepository {
   readonly #usageCounts: Database.Statement<[], { live: number; tombstoned: number }>;
   readonly #getMeta: Database.Statement<[string], { value: string }>;
   readonly #setMeta: Database.Statement<[string, string]>;
+  readonly #estimateInputs: EstimateInputs;
+  readonly #usageServiceOf: Database.Statement<[string], { service_sys_id: string }>;
   readonly #deleteMeta: Database.Statement<[string]>;
   readonly #openQuarantineCount: Record<StreamName, Database.Statement<[string], { n: number }>>;
   readonly #stageService: Database.Statement<unknown[]>;
@@ -427,6 +429,8 @@ export class CacheRepository {
          FROM usage_months`,
     );
     this.#getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
+    this.#estimateInputs = new EstimateInputs(db);
+    this.#usageServiceOf = db.prepare("SELECT service_sys_id FROM usage_months WHERE sys_id = ?");
     this.#setMeta = db.prepare(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     );
@@ -546,14 +550,27 @@ export class CacheRepository {
     return this.#fenced(`commit a page of ${stream}`, page.fencingToken, () => {
       let written = 0;
       const upsertedSysIds: string[] = [];
+      // The services whose estimation inputs this page changed (a usage row moved to another service changes both).
+      const changedServices = new Set<string>();
       for (const record of page.records) {
-        const result =
-          stream === "services"
-            ? this.#writeService(record as ServiceRow, now)
-            : this.#writeUsage(record as UsageRow, now);
-        written += result.changes;
-        upsertedSysIds.push(result.sysId);
+        if (stream === "services") {
+          const result = this.#writeService(record as ServiceRow, now);
+          written += result.changes;
+          upsertedSysIds.push(result.sysId);
+          if (result.changes > 0) changedServices.add(result.sysId);
+        } else {
+          const usage = record as UsageRow;
+          const before = this.#usageServiceOf.get(usage.usage.sysId)?.service_sys_id;
+          const result = this.#writeUsage(usage, now);
+          written += result.changes;
+          upsertedSysIds.push(result.sysId);
+          if (result.changes > 0) {
+            changedServices.add(usage.usage.serviceSysId);
+            if (before !== undefined) changedServices.add(before);
+          }
+        }
       }
+      this.#estimateInputs.changed(changedServices);
       return this.#endPage(stream, now, upsertedSysIds, written, page);
     });
   }
@@ -650,7 +667,6 @@ export class CacheRepository {
     }
     if (page.slicePlan !== undefined) this.#setMeta.run(slicePlanKey(stream), page.slicePlan);
     else this.#advanceCursor.run(stream, page.cursor.updatedOn, page.cursor.sysId, now);
-    if (written > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
     return {
       written,
       unchanged: writtenSysIds.length - written,
@@ -722,7 +738,7 @@ export class CacheRepository {
     return this.#fenced(`merge the staged ${stream}`, fencingToken, () => {
       const merged = this.#mergeStaged[stream].run().changes;
       const staged = this.#clearStaging[stream].run().changes;
-      if (merged > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
+      if (merged > 0) this.#estimateInputs.changedAll();
       if (end.keepOpen !== true) {
         this.#endStagedLoad.run(stream);
         this.#deleteMeta.run(slicePlanKey(stream));
@@ -779,8 +795,14 @@ export class CacheRepository {
     const at = iso(nowMs);
     return this.#fenced(`tombstone ${stream} records`, fencingToken, () => {
       let count = 0;
-      for (const sysId of sysIds) count += this.#tombstone[stream].run(at, sysId).changes;
-      if (count > 0) this.#setMeta.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
+      const services = new Set<string>();
+      for (const sysId of sysIds) {
+        const service = stream === "services" ? sysId : this.#usageServiceOf.get(sysId)?.service_sys_id;
+        const changes = this.#tombstone[stream].run(at, sysId).changes;
+        count += changes;
+        if (changes > 0 && service !== undefined) services.add(service);
+      }
+      this.#estimateInputs.changed(services);
       return count;
     });
   }

@@ -203,6 +203,35 @@ export class EstimateRepository {
     this.#save(r);
   }
 
+  /**
+   * Replaces the estimates of some services in one transaction (a run after a few changes): `produce` saves the new
+   * rows; the services in `gone` (tombstoned since) lose theirs.
+   */
+  replaceSome(gone: readonly string[], produce: (save: (r: EstimatedService) => void) => void): void {
+    const remove = this.#db.prepare("DELETE FROM estimates WHERE service_sys_id = ?");
+    this.#db.transaction(() => {
+      for (const sysId of gone) remove.run(sysId);
+      produce((r) => {
+        remove.run(r.year.serviceSysId);
+        this.#save(r);
+      });
+    })();
+  }
+
+  /** How many services have an estimate, and their total (kg CO2e a year), summed in sys_id order. */
+  figures(): { services: number; co2eKgYear: number } {
+    let services = 0;
+    let co2eKgYear = 0;
+    const rows = this.#db
+      .prepare<[], { co2e_kg_year: number }>("SELECT co2e_kg_year FROM estimates ORDER BY service_sys_id")
+      .iterate();
+    for (const row of rows) {
+      services += 1;
+      co2eKgYear += row.co2e_kg_year;
+    }
+    return { services, co2eKgYear };
+  }
+
   /** A row computed elsewhere (the estimate worker): the year view already as JSON, the months already encoded. */
   saveEncoded(row: EncodedEstimate): void {
     this.#putYear.run(

@@ -242,6 +242,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_pending_sys_id ON outbox (sys_id) WHERE state = 'pending';
     `,
   },
+  {
+    version: 6,
+    name: "estimate_dirty: services whose estimation inputs changed since the last estimate",
+    // Filled in the same transaction as the change (a service row, or a usage row of the service, written or
+    // tombstoned), emptied by the estimate that accounts for it (src/store/estimate-inputs.ts). A run after a few
+    // changes re-estimates those services instead of the whole catalogue.
+    sql: `
+      CREATE TABLE estimate_dirty (
+        service_sys_id TEXT PRIMARY KEY
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

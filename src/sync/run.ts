@@ -22,7 +22,7 @@ import { ownedColumnTypes } from "./owned-column-types.js";
 import type { StreamProgress } from "./pull-stream.js";
 import { runPushStage } from "./push.js";
 import { readNamedServices } from "./read-named-services.js";
-import { estimateContext, recordEstimates, reusableEstimates } from "./reuse-estimates.js";
+import { type EstimateNeed, estimateContext, estimateNeed, estimateSome, recordEstimates } from "./reuse-estimates.js";
 import { runEstimateParallel } from "./run-estimate.js";
 import { runPull } from "./run-pull.js";
 
@@ -71,6 +71,8 @@ export interface SyncSummary {
   co2eKgYear: number;
   /** True when the pull changed nothing and the stored estimates were kept (reuse-estimates.ts). */
   estimatesReused: boolean;
+  /** Services estimated by this run: all, or only those whose inputs changed (reuse-estimates.ts). */
+  reestimated: number;
   /** Writes planned; in a dry run, what would be sent. */
   planned: number;
   written: number;
@@ -133,6 +135,7 @@ export function emptySyncSummary(runId: number, options: SyncOptions): SyncSumma
     estimated: 0,
     co2eKgYear: 0,
     estimatesReused: false,
+    reestimated: 0,
     planned: 0,
     written: 0,
     unchanged: 0,
@@ -223,27 +226,45 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         factorSetId: deps.factors.id,
         underusedVisitsPerMonth: config.estimation.underusedVisitsPerMonth,
       });
-      // A sync whose pull changed nothing keeps the stored estimates (reuse-estimates.ts); `estimate` alone, a
-      // resync and --full always compute them.
-      const reused =
-        steps.has("pull") && !options.resync && !options.full ? reusableEstimates(cache, context) : undefined;
-      if (reused !== undefined) {
-        summary.estimated = reused.services;
-        summary.co2eKgYear = reused.co2eKgYear;
+      // A sync estimates only what its pull changed (reuse-estimates.ts): nothing, a few services, or all of them;
+      // `estimate` alone, a resync and --full always estimate every service.
+      const need: EstimateNeed =
+        steps.has("pull") && !options.resync && !options.full
+          ? estimateNeed(db, cache, context)
+          : { kind: "all", why: "asked for" };
+      if (need.kind === "none") {
+        summary.estimated = need.figures.services;
+        summary.co2eKgYear = need.figures.co2eKgYear;
         summary.estimatesReused = true;
         runLog.info(
-          { ...reused, ...context },
-          `kept the estimates of ${reused.services} services: no input changed since they were computed`,
+          { ...need.figures, ...context },
+          `kept the estimates of ${need.figures.services} services: no input changed since they were computed`,
+        );
+      } else if (need.kind === "some") {
+        const startedEstimateMs = clock.nowMs();
+        const figures = estimateSome(db, cache, need.services, context, deps.factors);
+        recordEstimates(db, cache, context, figures);
+        summary.estimated = figures.services;
+        summary.co2eKgYear = figures.co2eKgYear;
+        summary.reestimated = need.services.length;
+        runLog.info(
+          { ...figures, reestimated: need.services.length, durationS: (clock.nowMs() - startedEstimateMs) / 1000 },
+          `estimated again the ${need.services.length} services whose inputs changed; ${figures.services} services ` +
+            `(${(figures.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`,
         );
       } else {
         const e = await runEstimateParallel(db, clock, {
           factors: deps.factors,
           underusedVisitsPerMonth: config.estimation.underusedVisitsPerMonth,
         });
-        recordEstimates(cache, context, { services: e.services, co2eKgYear: e.co2eKgYear });
+        recordEstimates(db, cache, context, { services: e.services, co2eKgYear: e.co2eKgYear });
         summary.estimated = e.services;
         summary.co2eKgYear = e.co2eKgYear;
-        runLog.info({ ...e }, `estimated ${e.services} services (${(e.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`);
+        summary.reestimated = e.services;
+        runLog.info(
+          { ...e, why: need.why },
+          `estimated ${e.services} services (${(e.co2eKgYear / 1000).toFixed(1)} t CO2e a year)`,
+        );
       }
     }
 

@@ -64,6 +64,7 @@ describe("openDatabase", () => {
     expect(names).toEqual([
       "conflicts",
       "cursors",
+      "estimate_dirty",
       "estimates",
       "lease",
       "meta",

@@ -76,8 +76,7 @@ describe("readStatus", () => {
     });
     expect(live.lastRuns.map((r) => [r.id, r.kind, r.finishedAt])).toEqual([[runId, "sync", null]]);
     expect(live.lease).toMatchObject({ owner: "sync", pid: 9, hostname: "h", fencingToken, expired: false });
-    // The pages above changed live rows: the next sync estimates again (src/store/estimate-inputs.ts).
-    expect(live.meta).toEqual({ runsSinceFullReconciliation: "1", estimateInputsChanged: "1" });
+    expect(live.meta).toEqual({ runsSinceFullReconciliation: "1" });
     expect(readStatus(db, { nowMs: T0 + 10_000 }).lease?.expired).toBe(true);
     db.close();
   });
