@@ -95,10 +95,9 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
       { spec: serviceStream(config), instance: config.catalogue.instance },
       { spec: usageStream(config), instance: config.usage.instance },
     ] as const;
-    for (const { spec, instance } of specs) {
+    const read = ({ spec, instance }: (typeof specs)[number]) => {
       const c = clientFor(clients, instance);
-      const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
-      const result = await pullStream(
+      return pullStream(
         spec as Parameters<typeof pullStream>[0],
         {
           client: c,
@@ -113,6 +112,23 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
         },
         { full: options.full, ...(options.since !== undefined ? { since: options.since } : {}) },
       );
+    };
+    // Incremental reads of both tables go side by side: each is usually one request (or one probe), and the second
+    // need not wait for the first (the run's own time is the instance's latency, not ours). A first load or a --full
+    // read stays one table after the other (a staged load has a writer thread of its own, and SQLite one writer).
+    const sideBySide = !options.full && specs.every(({ spec }) => !cache.isStagedLoad(spec.stream));
+    const results: StreamPullResult[] = [];
+    if (sideBySide) {
+      const settled = await Promise.allSettled(specs.map(read));
+      for (const r of settled) if (r.status === "rejected") throw r.reason;
+      for (const r of settled) if (r.status === "fulfilled") results.push(r.value);
+    } else {
+      for (const s of specs) results.push(await read(s));
+    }
+    for (const [index, { spec, instance }] of specs.entries()) {
+      const result = results[index] as StreamPullResult;
+      const c = clientFor(clients, instance);
+      const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
       streamLog.info({ ...result }, `pulled ${result.read} rows of ${spec.table} in ${result.pages} pages`);
       if (result.quarantined > 0) {
         streamLog.warn(

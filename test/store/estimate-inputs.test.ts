@@ -20,7 +20,8 @@ describe("EstimateInputs, as the cache records changes", () => {
   let token: number;
 
   const commit = (stream: StreamName, records: Array<ServiceRow | UsageRow>) =>
-    cache.commitPage(stream, {
+    // One of the two overloads, whichever the stream: the records match it.
+    cache.commitPage(stream as "services", {
       records: records as ServiceRow[],
       quarantined: [],
       cursor: { stream, updatedOn: "2025-01-02 00:00:59", sysId: "f".repeat(32) },
@@ -67,7 +68,7 @@ describe("EstimateInputs, as the cache records changes", () => {
 
   it("a staged merge marks everything, and single services are not listed after it", () => {
     cache.commitPage("usage", {
-      records: [usageRow(20)] as unknown as ServiceRow[],
+      records: [usageRow(20)],
       quarantined: [],
       cursor: { stream: "usage", updatedOn: "2025-01-02 00:00:59", sysId: "f".repeat(32) },
       fencingToken: token,
