@@ -5,16 +5,18 @@
 // (offset paging over whole tables and a PATCH of every record on every run, as a hand-written script does).
 //
 // The connector runs as `empreinte sync --json` in a child process (compiled), so its CPU time and peak RSS are its
-// own (scripts/bench-usage-preload.ts records them at exit). Requests come from the instance's ledger.
+// own (scripts/bench-usage-preload.ts records them at exit). Requests come from the instance's ledger. Each stage's
+// peak RSS (pull, estimate, push) comes from the process's /proc status, read every SAMPLE_MS from
+// here, between the info lines that end each stage.
 //
-// Run: npm run bench -- [--sizes S,M,L] [--profiles none,realistic] [--modes patch,batch] [--no-naive]
-//                       [--out tmp/bench.json] [--markdown]
+// Run: npm run bench -- [--sizes S,M,L] [--profiles none,realistic] [--modes patch,batch] [--no-naive] [--full-only]
+//                       [--node-flags "--max-semi-space-size=8"] [--timelines tmp/bench-timelines] [--out tmp/bench.json]
 // Budgets (issue #8, this 2-core machine): requests ÷ minimum ≤ 1.05; writes ÷ changed = 1.00; no-op sync ≤ 3
 // requests and 0 writes; L full sync without latency ≤ 90 s and ≤ 300 MB RSS; realistic: wall ≤ 1.2 × lower bound
 // and connector CPU ≤ 10 % of wall; naive ÷ empreinte requests on the daily 1 %-change run ≥ 20.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -31,6 +33,9 @@ const PAGE = 1000;
 
 /** The realistic profile: ~100 ms a request, +0.25 ms per row returned (a 1,000-row page ≈ 350 ms), +150 ms a write. */
 const REALISTIC = { latencyMs: 100, latencyPerRowMs: 0.25, writeLatencyMs: 150 };
+
+/** How often the connector's RSS is read from /proc while it runs. */
+const SAMPLE_MS = 50;
 
 function listArg(name: string, fallback: string[]): string[] {
   const i = process.argv.indexOf(name);
@@ -105,6 +110,75 @@ interface SyncRun {
   wallS: number;
   usage: Usage;
   summary: Record<string, unknown>;
+  stages: StagePeak[];
+  loadAvg: [number, number];
+}
+
+/** One stage of a sync run as seen from outside the connector's process: its window and its peak RSS. */
+export interface StagePeak {
+  stage: string;
+  startS: number;
+  endS: number;
+  /** The highest RSS in the window: sampled VmRSS, or VmHWM when the high-water mark rose inside the window. */
+  peakRssMiB: number;
+  /** Most threads seen in the window (main + libuv pool + V8 + any worker thread). */
+  threads: number;
+}
+
+/**
+ * The stage boundaries, from the info lines the run logs as each stage ends (run-pull.ts logs one line per table
+ * once both are read; run.ts one for the estimate); the push runs from there to the exit. The estimate's window
+ * begins with the cache's read index, built after the pull.
+ */
+const STAGE_ENDS: Array<[RegExp, string]> = [
+  [/^pulled \d+ rows of /, "pull"],
+  [/^estimated \d+ services/, "estimate"],
+];
+
+interface Sample {
+  tS: number;
+  rssKiB: number;
+  hwmKiB: number;
+  threads: number;
+}
+
+/** VmRSS, VmHWM and Threads of a process, from /proc (Linux); undefined once it has exited. */
+function procStatus(pid: number): Omit<Sample, "tS"> | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? Number.NaN);
+    return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM"), threads: field("Threads") };
+  } catch {
+    return undefined;
+  }
+}
+
+function stagePeaks(samples: Sample[], marks: Array<[number, string]>, endS: number): StagePeak[] {
+  const windows: Array<[string, number, number]> = [];
+  let from = 0;
+  for (const [t, stage] of marks) {
+    const last = windows.at(-1);
+    // One line per table: the stage ends with the last.
+    if (last !== undefined && last[0] === stage) last[2] = t;
+    else windows.push([stage, from, t]);
+    from = t;
+  }
+  windows.push([marks.length === 0 ? "run" : "push", from, endS]);
+  return windows.map(([stage, startS, stopS]) => {
+    const inside = samples.filter((s) => s.tS >= startS && s.tS <= stopS);
+    const before = samples.filter((s) => s.tS < startS).at(-1);
+    const last = inside.at(-1);
+    let peakKiB = Math.max(0, ...inside.map((s) => s.rssKiB));
+    // The high-water mark rose during the window: a peak between two samples.
+    if (last !== undefined && last.hwmKiB > (before?.hwmKiB ?? 0)) peakKiB = Math.max(peakKiB, last.hwmKiB);
+    return {
+      stage,
+      startS,
+      endS: stopS,
+      peakRssMiB: peakKiB / 1024,
+      threads: Math.max(0, ...inside.map((s) => s.threads)),
+    };
+  });
 }
 
 async function runSync(inst: Instance, workDir: string, mode: string): Promise<SyncRun> {
@@ -120,25 +194,59 @@ async function runSync(inst: Instance, workDir: string, mode: string): Promise<S
     SN_PASSWORD: inst.password,
     EMPREINTE_DB: join(workDir, "cache.db"),
     EMPREINTE_CONFIG: configPath,
-    LOG_LEVEL: "warn",
+    // info: the lines that end each stage (STAGE_ENDS); warnings and errors are passed on to stderr.
+    LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     BENCH_USAGE_FILE: usageFile,
+    ...(timelines !== "" ? { BENCH_HEAP_FILE: join(workDir, "heap.json") } : {}),
   };
+  const loadBefore = loadavg()[0] ?? 0;
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, "sync", "--json"], {
+  const sinceStart = () => (performance.now() - started) / 1000;
+  const child = spawn(process.execPath, [...nodeFlags, "--import", PRELOAD, CLI, "sync", "--json"], {
     cwd: ROOT,
     env,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
   child.stdout?.on("data", (d: Buffer) => {
     stdout += d.toString("utf8");
   });
+  const marks: Array<[number, string]> = [];
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
+    let entry: { level?: number; msg?: string } | undefined;
+    try {
+      entry = JSON.parse(line) as { level?: number; msg?: string };
+    } catch {
+      entry = undefined;
+    }
+    const stage = STAGE_ENDS.find(([re]) => re.test(entry?.msg ?? ""));
+    if (stage !== undefined) marks.push([sinceStart(), stage[1]]);
+    if (entry === undefined || (entry.level ?? 0) >= 40) process.stderr.write(`${line}\n`);
+  });
+  // From outside the process: its threads are sampled even while the main thread is busy in SQLite.
+  const samples: Sample[] = [];
+  const sampler = setInterval(() => {
+    const status = child.pid === undefined ? undefined : procStatus(child.pid);
+    // An exiting process has no VmRSS line any more.
+    if (status !== undefined && Number.isFinite(status.rssKiB) && Number.isFinite(status.hwmKiB)) {
+      samples.push({ tS: sinceStart(), ...status });
+    }
+  }, SAMPLE_MS);
   const code = await new Promise<number | null>((res) => child.on("exit", (c) => res(c)));
-  const wallS = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const wallS = sinceStart();
   const usage = JSON.parse(readFileSync(usageFile, "utf8")) as Usage;
   const summary = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
-  return { code, wallS, usage, summary };
+  const stages = stagePeaks(samples, marks, wallS);
+  if (timelines !== "") {
+    // Everything needed to plot the run: /proc samples, stage ends, the main thread's heap.
+    mkdirSync(resolve(ROOT, timelines), { recursive: true });
+    const heap = JSON.parse(readFileSync(join(workDir, "heap.json"), "utf8")) as unknown;
+    const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${mode}.json`;
+    writeFileSync(resolve(ROOT, timelines, name), JSON.stringify({ samples, marks, heap }));
+  }
+  return { code, wallS, usage, summary, stages, loadAvg: [loadBefore, loadavg()[0] ?? 0] };
 }
 
 interface Row {
@@ -159,10 +267,25 @@ interface Row {
   writes: number;
   changed: number | null;
   writesOverChanged: number | null;
-  /** Σ server time of the requests ÷ allowed concurrency. */
+  /** Σ server time of the requests ÷ allowed concurrency (the issue's lower bound). */
   lowerBoundS: number;
   wallOverLowerBound: number;
+  /** The run's own time (its summary's durationS: lease to summary, without the process start, as a daemon job runs). */
+  runWallS: number;
+  runWallOverLowerBound: number;
+  /**
+   * A bound that also counts the keyset chain: a table's pages come one after another (each query needs the last key
+   * of the page before), and the writes only after every read (the estimate needs all the data). max(lowerBoundS,
+   * the longest table's Σ read time + Σ write time ÷ concurrency). Exact for unsliced reads; still a lower bound
+   * for sliced ones (slices only shorten a chain the bound does not count).
+   */
+  chainBoundS: number;
+  runWallOverChainBound: number;
   exitCode: number | null;
+  /** Peak RSS of each stage (pull, estimate, push). */
+  stages: StagePeak[];
+  /** 1-minute load average of the machine before and after the run. */
+  loadAvg: [number, number];
 }
 
 function kindOf(r: LedgerRequest): string {
@@ -186,6 +309,16 @@ function rowFrom(
   const writes = Number(run.summary.written ?? 0);
   const serverS = requests.reduce((s, r) => s + r.durationMs, 0) / 1000;
   const lowerBoundS = serverS / CONCURRENCY;
+  const readSByTable = new Map<string, number>();
+  let writeS = 0;
+  for (const r of requests) {
+    if (r.method === "GET") {
+      const table = r.path.split("/").at(-1) ?? "";
+      readSByTable.set(table, (readSByTable.get(table) ?? 0) + r.durationMs / 1000);
+    } else writeS += r.durationMs / 1000;
+  }
+  const chainBoundS = Math.max(lowerBoundS, Math.max(0, ...readSByTable.values()) + writeS / CONCURRENCY);
+  const runWallS = Number(run.summary.durationS ?? Number.NaN);
   return {
     ...base,
     wallS: run.wallS,
@@ -202,7 +335,13 @@ function rowFrom(
     writesOverChanged: changed === null ? null : changed === 0 ? (writes === 0 ? 1 : Infinity) : writes / changed,
     lowerBoundS,
     wallOverLowerBound: lowerBoundS > 0 ? run.wallS / lowerBoundS : 0,
+    runWallS,
+    runWallOverLowerBound: lowerBoundS > 0 ? runWallS / lowerBoundS : 0,
+    chainBoundS,
+    runWallOverChainBound: chainBoundS > 0 ? runWallS / chainBoundS : 0,
     exitCode: run.code,
+    stages: run.stages,
+    loadAvg: run.loadAvg,
   };
 }
 
@@ -299,7 +438,8 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
             process.stderr.write(
               `${size} ${profile} ${mode} ${r.run}: ${r.wallS.toFixed(1)} s, ${r.requestsTotal} requests ` +
                 `(${r.requestsOverMinimum.toFixed(2)} × min), ${r.writes} writes, RSS ${r.maxRssMiB.toFixed(0)} MiB, ` +
-                `CPU ${(r.cpuShare * 100).toFixed(0)} %${r.lowerBoundS ? `, wall ÷ bound ${r.wallOverLowerBound.toFixed(2)}` : ""}\n`,
+                `CPU ${(r.cpuShare * 100).toFixed(0)} %${r.lowerBoundS ? `, wall ÷ bound ${r.wallOverLowerBound.toFixed(2)}, run ${r.runWallS.toFixed(2)} s ÷ bound ${r.runWallOverLowerBound.toFixed(2)}, ÷ chain bound ${r.runWallOverChainBound.toFixed(2)}` : ""}, ` +
+                `load ${r.loadAvg[0].toFixed(1)} → ${r.loadAvg[1].toFixed(1)}\n  stages: ${formatStages(r.stages)}\n`,
             );
           };
           // Full sync on an empty cache.
@@ -312,6 +452,7 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
           log(
             rowFrom({ ...base, run: "full" }, full, await requestsSince(inst, mark), readMin + writeRequests + 4, null),
           );
+          if (fullOnly) continue;
           // The next run reads the echoes of those writes; then a run with nothing to do.
           mark = await clearLedger(inst);
           const echoes = await runSync(inst, work, mode);
@@ -352,7 +493,12 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
               cpuShare: Number.NaN,
               maxRssMiB: Number.NaN,
               lowerBoundS: 0,
+              runWallS: Number.NaN,
+              runWallOverLowerBound: 0,
+              chainBoundS: 0,
+              runWallOverChainBound: 0,
               wallOverLowerBound: 0,
+              stages: [],
             });
           }
         } finally {
@@ -366,16 +512,30 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
   return rows;
 }
 
+function formatStages(stages: StagePeak[]): string {
+  return stages
+    .map(
+      (st) =>
+        `${st.stage} ${(st.endS - st.startS).toFixed(1)} s ${st.peakRssMiB.toFixed(0)} MiB` +
+        ` (${st.threads} threads)`,
+    )
+    .join(", ");
+}
+
 function markdown(rows: Row[]): string {
   const head =
-    "| size | profile | mode | run | wall s | CPU s (% of wall) | peak RSS MiB | requests (÷ min) | rows read | writes (÷ changed) | wall ÷ lower bound |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|";
+    "| size | profile | mode | run | wall s | CPU s (% of wall) | peak RSS MiB | stage peaks MiB (s) | requests (÷ min) | rows read | writes (÷ changed) | wall ÷ lower bound | run wall s ÷ lower bound | ÷ chain bound | load avg |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "—");
   const lines = rows.map(
     (r) =>
       `| ${r.size} | ${r.profile} | ${r.mode} | ${r.run} | ${f(r.wallS)} | ${f(r.cpuS)} (${f(r.cpuShare * 100, 0)} %) | ${f(r.maxRssMiB, 0)} | ` +
+      `${r.stages.map((st) => `${st.stage} ${f(st.peakRssMiB, 0)} (${f(st.endS - st.startS)})`).join(", ") || "—"} | ` +
       `${r.requestsTotal} (${f(r.requestsOverMinimum, 2)}) | ${r.rowsRead} | ${r.writes}${r.writesOverChanged === null ? "" : ` (${f(r.writesOverChanged, 2)})`} | ` +
-      `${r.lowerBoundS > 0 && r.profile === "realistic" ? f(r.wallOverLowerBound, 2) : "—"} |`,
+      `${r.lowerBoundS > 0 && r.profile === "realistic" ? f(r.wallOverLowerBound, 2) : "—"} | ` +
+      `${r.lowerBoundS > 0 && r.profile === "realistic" ? `${f(r.runWallS, 2)} ÷ ${f(r.lowerBoundS, 2)} = ${f(r.runWallOverLowerBound, 2)}` : "—"} | ` +
+      `${r.chainBoundS > 0 && r.profile === "realistic" ? f(r.runWallOverChainBound, 2) : "—"} | ` +
+      `${f(r.loadAvg[0])} → ${f(r.loadAvg[1])} |`,
   );
   return `${head}\n${lines.join("\n")}\n`;
 }
@@ -384,6 +544,12 @@ const sizes = listArg("--sizes", ["S", "M"]);
 const profiles = listArg("--profiles", ["none", "realistic"]);
 const modes = listArg("--modes", ["patch", "batch"]);
 const naive = !process.argv.includes("--no-naive");
+/** Only the full sync of each cell (the large case's other runs re-read 2.4 million rows to pick the 1 %). */
+const fullOnly = process.argv.includes("--full-only");
+/** Extra node flags for the connector's process (to measure V8 heap settings), space-separated. */
+const nodeFlags = stringArg("--node-flags", "").split(" ").filter(Boolean);
+/** A folder for each run's memory timeline (RSS from /proc, the main thread's heap, stage ends); none by default. */
+const timelines = stringArg("--timelines", "");
 const out = stringArg("--out", "tmp/bench.json");
 const all: Row[] = [];
 for (const size of sizes) all.push(...(await scenario(size, profiles, modes, naive)));

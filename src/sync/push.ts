@@ -154,6 +154,10 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
   // now), each chunk persisted before anything is sent. A dry run keeps the first PLAN_KEPT writes to show.
   const base = { owned: config.owned, columns: columnTypes, computedOn: options.computedOn, force: options.force };
   const result: PushStageResult = { unchanged: 0, writes: [], planned: 0, conflicts: [], recovered, dropped: 0 };
+  // Conflicts open before this plan, and those of their records the plan writes: the only planned records the
+  // closing of stale conflicts below needs (the plan's own conflicts stand). Not every planned sys_id: memory stays
+  // flat as the catalogue grows (DESIGN.md §4, Efficiency).
+  const openBefore = new Set(outbox.openConflicts().map((c) => c.sysId));
   const plannedSysIds = new Set<string>();
   for (const chunk of serviceChunks(cache, options.only)) {
     let plan: WritePlan = planWrites({ ...base, services: planServices(chunk, estimates, outbox) });
@@ -175,7 +179,7 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
     result.unchanged += plan.unchanged;
     result.planned += plan.writes.length;
     result.conflicts.push(...plan.conflicts);
-    for (const w of plan.writes) plannedSysIds.add(w.sysId);
+    for (const w of plan.writes) if (openBefore.has(w.sysId)) plannedSysIds.add(w.sysId);
     if (options.dryRun) {
       if (result.writes.length < PLAN_KEPT)
         result.writes.push(...plan.writes.slice(0, PLAN_KEPT - result.writes.length));
