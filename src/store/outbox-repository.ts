@@ -70,6 +70,7 @@ export class OutboxRepository {
   readonly #putWritten: Database.Statement<[string, string, string, string]>;
   readonly #resolveConflict: Database.Statement<[string, string, string]>;
   readonly #patchOwned: Database.Statement<[string, string]>;
+  readonly #anyOpenConflict: Database.Statement<[], { one: number }>;
   readonly #recordEcho: Database.Statement<Record<string, unknown>>;
 
   constructor(db: Database.Database) {
@@ -87,6 +88,7 @@ export class OutboxRepository {
       "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
     );
     this.#patchOwned = db.prepare("UPDATE services SET owned = json_patch(owned, ?) WHERE sys_id = ?");
+    this.#anyOpenConflict = db.prepare("SELECT 1 AS one FROM conflicts WHERE resolved_at IS NULL LIMIT 1");
     // Only when the write was the one update since the version we hold (sys_mod_count exactly one more): the cached
     // record plus the written values is then the instance's record, and the next run need not read it again
     // (docs/adr/0008). Otherwise someone else changed it meanwhile, and the next pull must read it.
@@ -182,11 +184,14 @@ export class OutboxRepository {
     if (entries.length === 0) return;
     const now = iso(nowMs);
     this.#fenced(`mark ${entries.length} writes done`, fencingToken, () => {
+      // Conflicts are rare: one look for an open one per group, instead of one UPDATE per written column (10 a write,
+      // 1 million statements at 100,000 writes).
+      const anyOpenConflict = this.#anyOpenConflict.get() !== undefined;
       for (const entry of entries) {
         this.#done.run(now, entry.id);
         for (const [column, value] of Object.entries(entry.fields)) {
           this.#putWritten.run(entry.sysId, column, value, now);
-          this.#resolveConflict.run(now, entry.sysId, column);
+          if (anyOpenConflict) this.#resolveConflict.run(now, entry.sysId, column);
         }
         // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
         // alone) does not mistake our own values for a human edit. With the instance's answer, the cached record
