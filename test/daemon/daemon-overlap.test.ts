@@ -1,4 +1,4 @@
-// A job that ticks every 2 s while each run takes longer (the dev instance answers after 1.5 s): node-cron's noOverlap
+// A job that ticks every 2 s while each run takes longer (the dev instance answers after 2.5 s): node-cron's noOverlap
 // skips the ticks that fall inside a run (counted in /metrics), the run log never shows two runs at once, and SIGTERM
 // during a run stops it at its checkpoint: exit 143 within 10 s, the run recorded as interrupted, the lease freed.
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,10 +20,11 @@ describe("empreinte daemon with runs longer than the interval", () => {
       instance: { services: 30, months: 2 },
       document: { jobs: { every2s: { cron: "*/2 * * * * *", timeZone: "UTC" } } },
     });
-    // A first sync in-process, so the daemon's runs are incremental: two list pages, 1.5 s each.
+    // A first sync in-process, so the daemon's runs are incremental: one request per table, the two side by side, so
+    // a run lasts at least one request's 2.5 s, longer than the 2 s between ticks.
     expect((await sync(h)).outcome).toBe("ok");
     const firstScheduledId = (new RunLog(h.db).last(1)[0]?.id ?? 0) + 1;
-    h.sim.setFaults({ latencyMs: 1500 });
+    h.sim.setFaults({ latencyMs: 2500 });
 
     const daemon = await spawnDaemon(h.env);
     try {
@@ -42,7 +43,7 @@ describe("empreinte daemon with runs longer than the interval", () => {
             metricValue(text, "empreinte_lease_held") === 1
           );
         },
-        9000,
+        15_000,
       );
       expect(metricValue(text, "empreinte_run_duration_seconds_sum", { job: "every2s" })).toBeGreaterThan(2);
 
@@ -70,5 +71,5 @@ describe("empreinte daemon with runs longer than the interval", () => {
     } finally {
       daemon.child.kill("SIGKILL");
     }
-  }, 25_000);
+  }, 40_000);
 });
