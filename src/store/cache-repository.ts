@@ -12,7 +12,7 @@ import { EstimateInputs } from "./estimate-inputs.js";
 import { Lease } from "./lease.js";
 import { READ_INDEXES_SQL } from "./migrations.js";
 import { toStoreError } from "./to-store-error.js";
-import { type WindowFingerprint, windowFingerprint } from "./window-fingerprint.js";
+import { type WindowFingerprint, WindowFingerprints } from "./window-fingerprint.js";
 
 /** A record as the Table API returned it (string values, references as plain sys_ids). */
 export type RawRecord = Readonly<Record<string, unknown>>;
@@ -309,6 +309,7 @@ export class CacheRepository {
   readonly #getMeta: Database.Statement<[string], { value: string }>;
   readonly #setMeta: Database.Statement<[string, string]>;
   readonly #estimateInputs: EstimateInputs;
+  readonly #windowFingerprints: WindowFingerprints;
   readonly #usageServiceOf: Database.Statement<[string], { service_sys_id: string }>;
   readonly #deleteMeta: Database.Statement<[string]>;
   readonly #openQuarantineCount: Record<StreamName, Database.Statement<[string], { n: number }>>;
@@ -430,6 +431,7 @@ export class CacheRepository {
     );
     this.#getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
     this.#estimateInputs = new EstimateInputs(db);
+    this.#windowFingerprints = new WindowFingerprints(db);
     this.#usageServiceOf = db.prepare("SELECT service_sys_id FROM usage_months WHERE sys_id = ?");
     this.#setMeta = db.prepare(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -832,7 +834,7 @@ export class CacheRepository {
   /** The stream's lookback window as the cache holds it, to compare with the instance's (window-fingerprint.ts). */
   windowFingerprint(stream: StreamName, since: string): WindowFingerprint {
     try {
-      return windowFingerprint(this.#db, stream, since);
+      return this.#windowFingerprints.of(stream, since);
     } catch (err) {
       throw toStoreError(err, `read the ${stream} window's fingerprint`, this.#db.name);
     }

@@ -125,10 +125,12 @@ export class EstimateRepository {
   readonly #putYear: Database.Statement<[string, string, string, string, number, string, string, Buffer]>;
   readonly #getYear: Database.Statement<[string], { view_json: string; run_period: string }>;
   readonly #allYears: Database.Statement<[], { view_json: string; run_period: string }>;
+  readonly #remove: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#cache = new CacheRepository(db);
+    this.#remove = db.prepare("DELETE FROM estimates WHERE service_sys_id = ?");
     this.#putYear = db.prepare(
       `INSERT INTO estimates (service_sys_id, run_period, method, factor_set_id, co2e_kg_year, usage_status,
          year_view_json, months) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -208,11 +210,10 @@ export class EstimateRepository {
    * rows; the services in `gone` (tombstoned since) lose theirs.
    */
   replaceSome(gone: readonly string[], produce: (save: (r: EstimatedService) => void) => void): void {
-    const remove = this.#db.prepare("DELETE FROM estimates WHERE service_sys_id = ?");
     this.#db.transaction(() => {
-      for (const sysId of gone) remove.run(sysId);
+      for (const sysId of gone) this.#remove.run(sysId);
       produce((r) => {
-        remove.run(r.year.serviceSysId);
+        this.#remove.run(r.year.serviceSysId);
         this.#save(r);
       });
     })();

@@ -24,8 +24,6 @@ const LIVE_ROWS: Readonly<Record<StreamName, string>> = {
           FROM usage_months`,
 };
 
-const statements = new WeakMap<Database.Database, Map<StreamName, Database.Statement<unknown[], FingerprintRow>>>();
-
 interface FingerprintRow {
   n: number;
   latest: string | null;
@@ -33,39 +31,43 @@ interface FingerprintRow {
   unknownMods: number;
 }
 
-function statementFor(db: Database.Database, stream: StreamName): Database.Statement<unknown[], FingerprintRow> {
-  let byStream = statements.get(db);
-  if (byStream === undefined) {
-    byStream = new Map();
-    statements.set(db, byStream);
-  }
-  let statement = byStream.get(stream);
-  if (statement === undefined) {
-    // The live rows are found through the partial index on (sys_updated_on) built with the read indexes
-    // (migrations.ts READ_INDEXES_SQL); quarantined versions are few and read whole.
-    statement = db.prepare<unknown[], FingerprintRow>(
-      `WITH q AS (
-         SELECT sys_id, max(json_extract(raw_json, '$.sys_updated_on')) AS u,
-                CAST(json_extract(raw_json, '$.sys_mod_count') AS INTEGER) AS m
-         FROM quarantine WHERE stream = ? AND resolved_at IS NULL AND sys_id <> '' GROUP BY sys_id),
-       versions AS (
-         SELECT u, m FROM (${LIVE_ROWS[stream]} WHERE tombstoned_at IS NULL AND sys_updated_on >= ?)
-           WHERE sys_id NOT IN (SELECT sys_id FROM q)
-         UNION ALL
-         SELECT u, m FROM q WHERE u >= ?)
-       SELECT count(*) AS n, max(u) AS latest, sum(m) AS mods, count(*) - count(m) AS unknownMods FROM versions`,
-    );
-    byStream.set(stream, statement);
-  }
-  return statement;
-}
+/** One prepared query per stream; live rows are found through the partial index on (sys_updated_on) built with the
+ * read indexes (migrations.ts READ_INDEXES_SQL), quarantined versions are few and read whole. */
+export class WindowFingerprints {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<StreamName, Database.Statement<unknown[], FingerprintRow>>();
 
-export function windowFingerprint(db: Database.Database, stream: StreamName, since: string): WindowFingerprint {
-  const row = statementFor(db, stream).get(stream, since, since);
-  const count = row?.n ?? 0;
-  return {
-    count,
-    latestUpdatedOn: row?.latest ?? "",
-    modCountSum: (row?.unknownMods ?? 0) > 0 ? null : (row?.mods ?? 0),
-  };
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  of(stream: StreamName, since: string): WindowFingerprint {
+    const row = this.#statement(stream).get(stream, since, since);
+    return {
+      count: row?.n ?? 0,
+      latestUpdatedOn: row?.latest ?? "",
+      modCountSum: (row?.unknownMods ?? 0) > 0 ? null : (row?.mods ?? 0),
+    };
+  }
+
+  // Prepared on first use: the read indexes it relies on may not exist when the repository is built.
+  #statement(stream: StreamName): Database.Statement<unknown[], FingerprintRow> {
+    let statement = this.#statements.get(stream);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[], FingerprintRow>(
+        `WITH q AS (
+           SELECT sys_id, max(json_extract(raw_json, '$.sys_updated_on')) AS u,
+                  CAST(json_extract(raw_json, '$.sys_mod_count') AS INTEGER) AS m
+           FROM quarantine WHERE stream = ? AND resolved_at IS NULL AND sys_id <> '' GROUP BY sys_id),
+         versions AS (
+           SELECT u, m FROM (${LIVE_ROWS[stream]} WHERE tombstoned_at IS NULL AND sys_updated_on >= ?)
+             WHERE sys_id NOT IN (SELECT sys_id FROM q)
+           UNION ALL
+           SELECT u, m FROM q WHERE u >= ?)
+         SELECT count(*) AS n, max(u) AS latest, sum(m) AS mods, count(*) - count(m) AS unknownMods FROM versions`,
+      );
+      this.#statements.set(stream, statement);
+    }
+    return statement;
+  }
 }
