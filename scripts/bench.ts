@@ -111,6 +111,8 @@ interface SyncRun {
   usage: Usage;
   summary: Record<string, unknown>;
   stages: StagePeak[];
+  /** CPU seconds the dev instance's process used during the run (it shares the machine's two vCPUs). */
+  instanceCpuS: number;
   loadAvg: [number, number];
 }
 
@@ -181,6 +183,18 @@ function stagePeaks(samples: Sample[], marks: Array<[number, string]>, endS: num
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux); NaN elsewhere. */
+function processCpuS(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function runSync(inst: Instance, workDir: string, mode: string): Promise<SyncRun> {
   const configPath = join(workDir, `config-${mode}.yaml`);
   writeFileSync(configPath, stringify({ sync: { pushMode: mode, batchSize: 50, fullReconcileEveryNRuns: 0 } }));
@@ -201,6 +215,7 @@ async function runSync(inst: Instance, workDir: string, mode: string): Promise<S
     ...(timelines !== "" ? { BENCH_HEAP_FILE: join(workDir, "heap.json") } : {}),
   };
   const loadBefore = loadavg()[0] ?? 0;
+  const instanceCpuBefore = processCpuS(inst.child.pid);
   const started = performance.now();
   const sinceStart = () => (performance.now() - started) / 1000;
   const child = spawn(process.execPath, [...nodeFlags, "--import", PRELOAD, CLI, "sync", "--json"], {
@@ -246,7 +261,8 @@ async function runSync(inst: Instance, workDir: string, mode: string): Promise<S
     const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${mode}.json`;
     writeFileSync(resolve(ROOT, timelines, name), JSON.stringify({ samples, marks, heap }));
   }
-  return { code, wallS, usage, summary, stages, loadAvg: [loadBefore, loadavg()[0] ?? 0] };
+  const instanceCpuS = processCpuS(inst.child.pid) - instanceCpuBefore;
+  return { code, wallS, usage, summary, stages, instanceCpuS, loadAvg: [loadBefore, loadavg()[0] ?? 0] };
 }
 
 interface Row {
@@ -258,6 +274,8 @@ interface Row {
   wallS: number;
   cpuS: number;
   cpuShare: number;
+  /** The dev instance's CPU seconds during the run. */
+  instanceCpuS: number;
   maxRssMiB: number;
   requests: Record<string, number>;
   requestsTotal: number;
@@ -324,6 +342,7 @@ function rowFrom(
     wallS: run.wallS,
     cpuS,
     cpuShare: cpuS / run.wallS,
+    instanceCpuS: run.instanceCpuS,
     maxRssMiB: run.usage.maxRssMiB,
     requests: byKind,
     requestsTotal: requests.length,
@@ -438,7 +457,7 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
             process.stderr.write(
               `${size} ${profile} ${mode} ${r.run}: ${r.wallS.toFixed(1)} s, ${r.requestsTotal} requests ` +
                 `(${r.requestsOverMinimum.toFixed(2)} × min), ${r.writes} writes, RSS ${r.maxRssMiB.toFixed(0)} MiB, ` +
-                `CPU ${(r.cpuShare * 100).toFixed(0)} %${r.lowerBoundS ? `, wall ÷ bound ${r.wallOverLowerBound.toFixed(2)}, run ${r.runWallS.toFixed(2)} s ÷ bound ${r.runWallOverLowerBound.toFixed(2)}, ÷ chain bound ${r.runWallOverChainBound.toFixed(2)}` : ""}, ` +
+                `CPU ${(r.cpuShare * 100).toFixed(0)} % (instance ${r.instanceCpuS.toFixed(1)} s)${r.lowerBoundS ? `, wall ÷ bound ${r.wallOverLowerBound.toFixed(2)}, run ${r.runWallS.toFixed(2)} s ÷ bound ${r.runWallOverLowerBound.toFixed(2)}, ÷ chain bound ${r.runWallOverChainBound.toFixed(2)}` : ""}, ` +
                 `load ${r.loadAvg[0].toFixed(1)} → ${r.loadAvg[1].toFixed(1)}\n  stages: ${formatStages(r.stages)}\n`,
             );
           };
@@ -491,6 +510,7 @@ async function scenario(size: string, profiles: string[], modes: string[], naive
               wallS: Number.NaN,
               cpuS: Number.NaN,
               cpuShare: Number.NaN,
+              instanceCpuS: Number.NaN,
               maxRssMiB: Number.NaN,
               lowerBoundS: 0,
               runWallS: Number.NaN,
@@ -524,12 +544,12 @@ function formatStages(stages: StagePeak[]): string {
 
 function markdown(rows: Row[]): string {
   const head =
-    "| size | profile | mode | run | wall s | CPU s (% of wall) | peak RSS MiB | stage peaks MiB (s) | requests (÷ min) | rows read | writes (÷ changed) | wall ÷ lower bound | run wall s ÷ lower bound | ÷ chain bound | load avg |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    "| size | profile | mode | run | wall s | CPU s (% of wall) | instance CPU s | peak RSS MiB | stage peaks MiB (s) | requests (÷ min) | rows read | writes (÷ changed) | wall ÷ lower bound | run wall s ÷ lower bound | ÷ chain bound | load avg |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "—");
   const lines = rows.map(
     (r) =>
-      `| ${r.size} | ${r.profile} | ${r.mode} | ${r.run} | ${f(r.wallS)} | ${f(r.cpuS)} (${f(r.cpuShare * 100, 0)} %) | ${f(r.maxRssMiB, 0)} | ` +
+      `| ${r.size} | ${r.profile} | ${r.mode} | ${r.run} | ${f(r.wallS)} | ${f(r.cpuS)} (${f(r.cpuShare * 100, 0)} %) | ${f(r.instanceCpuS)} | ${f(r.maxRssMiB, 0)} | ` +
       `${r.stages.map((st) => `${st.stage} ${f(st.peakRssMiB, 0)} (${f(st.endS - st.startS)})`).join(", ") || "—"} | ` +
       `${r.requestsTotal} (${f(r.requestsOverMinimum, 2)}) | ${r.rowsRead} | ${r.writes}${r.writesOverChanged === null ? "" : ` (${f(r.writesOverChanged, 2)})`} | ` +
       `${r.lowerBoundS > 0 && r.profile === "realistic" ? f(r.wallOverLowerBound, 2) : "—"} | ` +

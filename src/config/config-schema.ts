@@ -20,7 +20,7 @@ export const SyncConfig = z
       .default("patch")
       .describe("How footprint fields are written: one Table API PATCH per record, or grouped through the Batch API."),
     batchSize: numeric(z.int().min(1).max(1000).default(50)).describe(
-      "Records per Batch API request when pushMode is batch.",
+      "At most this many records per Batch API request when pushMode is batch (spread evenly over maxConcurrent requests in flight).",
     ),
     leaseTtlS: numeric(z.int().min(10).max(86_400).default(600)).describe(
       "Seconds a run's lease on the database lasts unless renewed; a crashed run's lease can be taken over after this.",

@@ -1,8 +1,9 @@
 // Sends the outbox's pending writes to the catalogue table (DESIGN.md §4 invariant 4; reference/
 // style-reliability-ecosystem.md B5.4 and B6 rows 3, 3b, 9, 12c): one Table API PATCH per record by default, or
-// groups of `batchSize` through the Batch API. Writes are marked done right after their 2xx, in small groups (one
-// transaction per group, at most 250 ms late); a crash before a group commits leaves those writes pending, and the
-// next run finds them applied on read-back instead of sending them again.
+// groups of at most `batchSize` through the Batch API, balanced over the lanes (split-batches.ts). Writes are marked
+// done right after their 2xx, in small groups (one transaction per group, at most 250 ms late); a crash before a
+// group commits leaves those writes pending, and the next run finds them applied on read-back instead of sending
+// them again.
 // - 404: the record is gone; the write is dropped and the service tombstoned in the cache, never retried.
 // - 403: the integration user may not write some owned column. Each column of the refused write is probed with a
 //   PATCH of the value the record already holds (the platform writes nothing when no value changes) to name the
@@ -19,6 +20,7 @@ import { fieldList } from "../servicenow/table-params.js";
 import type { CacheRepository } from "../store/cache-repository.js";
 import type { DoneWrite, OutboxEntry, OutboxRepository, WriteEcho } from "../store/outbox-repository.js";
 import { readOwnedValues } from "./read-owned-values.js";
+import { splitBatches } from "./split-batches.js";
 
 export interface SendWritesDeps {
   client: ServiceNowClient;
@@ -96,9 +98,10 @@ const DONE_GROUP_MS = 250;
 export async function sendWrites(deps: SendWritesDeps, entries: readonly OutboxEntry[]): Promise<SendWritesResult> {
   const { client, outbox, clock, fencingToken, table } = deps;
   const result: SendWritesResult = { written: 0, notFound: 0, failed: [], readBacks: 0, unservicedResent: 0 };
-  const size = deps.mode === "batch" ? deps.batchSize : 1;
-  const queue: Unit[] = [];
-  for (let i = 0; i < entries.length; i += size) queue.push({ entries: entries.slice(i, i + size), resends: 0 });
+  const queue: Unit[] =
+    deps.mode === "batch"
+      ? splitBatches(entries, deps.batchSize, deps.concurrency).map((unit) => ({ entries: unit, resends: 0 }))
+      : entries.map((e) => ({ entries: [e], resends: 0 }));
   let next = 0;
   let settled = 0;
   let stop: unknown;
