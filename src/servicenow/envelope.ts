@@ -32,22 +32,36 @@ export interface ResponseBody {
   bodyText: string;
 }
 
-/** True when the JSON text nests arrays/objects deeper than `maxDepth` (strings are skipped; O(n), no allocation). */
+/**
+ * True when the JSON text nests arrays/objects deeper than `maxDepth` (strings are skipped; O(n), no allocation).
+ * Strings are jumped over with indexOf, which scans natively: most of a page's text is inside strings, and a
+ * character-by-character loop over them cost 2.3 s of the main thread on a 2.2-million-row first load.
+ */
 export function jsonDepthExceeds(text: string, maxDepth: number = MAX_JSON_DEPTH): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x7b || code === 0x5b) {
+    if (code === 0x22) {
+      i = closingQuote(text, i);
+      if (i < 0) return false; // unterminated string: JSON.parse refuses the text anyway
+    } else if (code === 0x7b || code === 0x5b) {
       if (++depth > maxDepth) return true;
     } else if (code === 0x7d || code === 0x5d) depth--;
   }
   return false;
+}
+
+/** The index of the quote that closes the string opened at `open`, or -1 if none does. */
+function closingQuote(text: string, open: number): number {
+  let at = text.indexOf('"', open + 1);
+  while (at > 0) {
+    // A quote preceded by an odd number of backslashes is escaped: the string goes on.
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = text.indexOf('"', at + 1);
+  }
+  return -1;
 }
 
 /** One line, at most `max` characters: instance text goes into operator messages. */

@@ -75,6 +75,10 @@ describe("parseEnvelope", () => {
     expect(err.kind).toBe("data");
     expect(jsonDepthExceeds(`{"a":"${"[".repeat(100)}"}`)).toBe(false); // brackets inside strings do not count
     expect(jsonDepthExceeds(`{"a":"\\"${"[".repeat(100)}"}`)).toBe(false); // nor after an escaped quote
+    // An escaped backslash ends in a real closing quote: the brackets after it count.
+    expect(jsonDepthExceeds(`{"a":"x\\\\"}${"[".repeat(100)}`)).toBe(true);
+    expect(jsonDepthExceeds(`{"a":"\\\\\\"${"[".repeat(100)}"}`)).toBe(false); // \\ then \" : still inside
+    expect(jsonDepthExceeds(`{"a":"${"[".repeat(100)}`)).toBe(false); // unterminated: left to JSON.parse
     expect(jsonDepthExceeds("[".repeat(64) + "]".repeat(64))).toBe(false);
     expect(jsonDepthExceeds("[".repeat(65) + "]".repeat(65))).toBe(true);
   });
