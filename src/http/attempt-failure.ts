@@ -9,7 +9,7 @@ export class AttemptFailure extends ConnectorError {
 
   /**
    * `message` is for operators and must hold no secret. `request` is the method and URL without credentials.
-   * No `cause` on purpose: transport errors (axios) carry the request config, headers and body, secrets included.
+   * No `cause` on purpose: Node's transport errors may quote the request (headers, proxy URL), secrets included.
    */
   constructor(outcome: AttemptOutcome, message: string, request?: string) {
     const status = outcome.type === "transport" ? 0 : outcome.status;

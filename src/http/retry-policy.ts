@@ -198,7 +198,7 @@ export const RETRY_POLICY: readonly PolicyRow[] = [
     kind: "transient",
     reason: "timeout",
     safeToRepeat: false,
-    why: "B4: axios reports timeouts as ECONNABORTED unless clarifyTimeoutError; B6 row 4",
+    why: "B4: a timeout (ETIMEDOUT from the transport; ECONNABORTED as HTTP clients used to report it); B6 row 4",
   },
   {
     when: "host not found",

@@ -38,7 +38,7 @@ export interface ServiceNowClientOptions {
   http?: Omit<HttpRuntimeOptions, "clock">;
   /** Share one runtime (gate, budget, limiter) between clients of the same instance. */
   runtime?: HttpRuntime;
-  /** The one I/O function; axios by default, injectable for tests. */
+  /** The one I/O function; Node's http/https by default (transport.ts), injectable for tests. */
   transport?: Transport;
   /** Aborts in-flight requests and retries (SIGINT/SIGTERM). */
   signal?: AbortSignal;

@@ -1,6 +1,6 @@
 // A hostile or broken instance (B6 row 5; DESIGN.md §4 invariant 3): a huge body, deeply nested JSON, invalid UTF-8,
 // an HTML login page. Each ends in a clean, typed outcome with bounded memory, never a crash, a hang or a page of
-// garbage accepted as data. The connector's real client and transport (axios) against a tiny node:http server.
+// garbage accepted as data. The connector's real client and transport (node:http) against a tiny node:http server.
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
