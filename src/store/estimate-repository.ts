@@ -125,6 +125,7 @@ export class EstimateRepository {
   readonly #putYear: Database.Statement<[string, string, string, string, number, string, string, Buffer]>;
   readonly #getYear: Database.Statement<[string], { view_json: string; run_period: string }>;
   readonly #allYears: Database.Statement<[], { view_json: string; run_period: string }>;
+  readonly #yearsOf: Database.Statement<[string], [string, string, string]>;
   readonly #remove: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
@@ -138,6 +139,12 @@ export class EstimateRepository {
     this.#getYear = db.prepare(
       "SELECT year_view_json AS view_json, run_period FROM estimates WHERE service_sys_id = ?",
     );
+    this.#yearsOf = db
+      .prepare<[string], [string, string, string]>(
+        `SELECT service_sys_id, year_view_json, run_period FROM estimates
+          WHERE service_sys_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true);
     this.#allYears = db.prepare(
       "SELECT year_view_json AS view_json, run_period FROM estimates ORDER BY service_sys_id",
     );
@@ -279,6 +286,19 @@ export class EstimateRepository {
   yearView(serviceSysId: string): StoredYearView | undefined {
     const row = this.#getYear.get(serviceSysId);
     return row ? { view: JSON.parse(row.view_json) as ServiceYearView, runPeriod: row.run_period } : undefined;
+  }
+
+  /**
+   * `yearView` of several services in one query (the push plans a chunk of services at a time); services without an
+   * estimate are absent from the map.
+   */
+  yearViewsOf(serviceSysIds: readonly string[]): Map<string, StoredYearView> {
+    const out = new Map<string, StoredYearView>();
+    if (serviceSysIds.length === 0) return out;
+    for (const [sysId, viewJson, runPeriod] of this.#yearsOf.all(JSON.stringify(serviceSysIds))) {
+      out.set(sysId, { view: JSON.parse(viewJson) as ServiceYearView, runPeriod });
+    }
+    return out;
   }
 
   *yearViews(): Generator<StoredYearView> {

@@ -2,7 +2,7 @@
 // Every change is fenced by the lease token (B5.5) and each is its own transaction: the plan is persisted before the
 // first write, and writes are marked done right after their 2xx (B5.4, in small groups: markDoneMany), so a crash
 // leaves at most the in-flight and not-yet-marked writes pending, which the next run reads back before sending.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
 import { Lease } from "./lease.js";
@@ -56,34 +56,52 @@ function echoUpdate(
   return { updatedOn, modCount, owned };
 }
 
+/** The echo's parameters of the cached-record update: owned values, raw patch, sys_updated_on, sys_mod_count. */
+function echoParams(echo: {
+  updatedOn: string;
+  modCount: number;
+  owned: Record<string, string>;
+}): [string, string, string, number] {
+  const raw = { ...echo.owned, sys_updated_on: echo.updatedOn, sys_mod_count: String(echo.modCount) };
+  return [JSON.stringify(echo.owned), JSON.stringify(raw), echo.updatedOn, echo.modCount];
+}
+
 /** Hash of a write's payload, to tell a replay of the same values from a different write (ledger comparisons). */
 export function payloadHash(fields: Readonly<Record<string, string>>): string {
   const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 32);
+  // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per write.
+  return hash("sha256", JSON.stringify(sorted), "hex").slice(0, 32);
+}
+
+/** True when no two items share a sys_id: set-based statements then give the same result as one per item, in order. */
+function distinctSysIds(items: ReadonlyArray<{ sysId: string }>): boolean {
+  return new Set(items.map((i) => i.sysId)).size === items.length;
 }
 
 export class OutboxRepository {
   readonly #db: Database.Database;
   readonly #lease: Lease;
   readonly #lastWritten: Database.Statement<[string], { column: string; value: string }>;
-  readonly #done: Database.Statement<[string, number]>;
-  readonly #putWritten: Database.Statement<[string, string, string, string]>;
   readonly #resolveConflict: Database.Statement<[string, string, string]>;
   readonly #patchOwned: Database.Statement<[string, string]>;
   readonly #anyOpenConflict: Database.Statement<[], { one: number }>;
   readonly #recordEcho: Database.Statement<Record<string, unknown>>;
+  readonly #lastWrittenOf: Database.Statement<[string], [string, string]>;
+  readonly #doneMany: Database.Statement<[string, string]>;
+  readonly #putWrittenMany: Database.Statement<{ now: string; writes: string }>;
+  readonly #resolveConflictsOf: Database.Statement<{ now: string; writes: string }>;
+  readonly #supersede: Database.Statement<[string, string]>;
+  readonly #supersedeMany: Database.Statement<{ now: string; ids: string }>;
+  readonly #insert: Database.Statement<[number, string, string, string, string]>;
+  readonly #insertMany: Database.Statement<{ run: number; now: string; writes: string }>;
+  readonly #putConflict: Database.Statement<[string, string, string, string, string, string, string]>;
+  readonly #pendingAfter: Database.Statement<[number, number], OutboxRow>;
+  readonly #finish: Database.Statement<[OutboxState, string, string, number]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#lease = new Lease(db);
     this.#lastWritten = db.prepare("SELECT column, value FROM written_values WHERE sys_id = ?");
-    this.#done = db.prepare(
-      "UPDATE outbox SET state = 'done', finished_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
-    );
-    this.#putWritten = db.prepare(
-      `INSERT INTO written_values (sys_id, column, value, written_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sys_id, column) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`,
-    );
     this.#resolveConflict = db.prepare(
       "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
     );
@@ -96,6 +114,67 @@ export class OutboxRepository {
       `UPDATE services SET owned = json_patch(owned, @owned), raw_json = json_patch(raw_json, @raw),
          sys_updated_on = @updated_on, sys_mod_count = @mod_count
        WHERE sys_id = @sys_id AND sys_mod_count = @mod_count - 1 AND tombstoned_at IS NULL`,
+    );
+
+    // Set-based forms, one statement per group of writes (or per plan chunk) instead of one per write or per written
+    // column: about 10 written_values upserts a write, 1 million statements at 100,000 writes. Each takes its rows as
+    // one JSON array bound as text; json_each yields them in array order, so an upsert that meets the same key twice
+    // ends with the later value, as a loop would. Strings travel as JSON strings and come out of json_each (and `->>`)
+    // as the same text. The cached services rows stay one UPDATE per write (#updateCached): an UPDATE … FROM
+    // json_each measured twice as slow, SQLite parsing a row's JSON again for each field it reads.
+    // lastWrittenOf: one row per record, its columns as one JSON object, cost a third of a row per column (measured).
+    this.#lastWrittenOf = db
+      .prepare<[string], [string, string]>(
+        `SELECT sys_id, json_group_object(column, value) FROM written_values
+          WHERE sys_id IN (SELECT value FROM json_each(?)) GROUP BY sys_id`,
+      )
+      .raw(true);
+    this.#doneMany = db.prepare(
+      `UPDATE outbox SET state = 'done', finished_at = ?, attempts = attempts + 1
+        WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending'`,
+    );
+    // `writes`: [[sys_id, {column: value, …}], …]. WHERE true: without it SQLite would read ON CONFLICT as a join's.
+    this.#putWrittenMany = db.prepare(
+      `INSERT INTO written_values (sys_id, column, value, written_at)
+       SELECT w.value ->> 0, f.key, f.value, @now FROM json_each(@writes) AS w, json_each(w.value, '$[1]') AS f
+        WHERE true
+       ON CONFLICT (sys_id, column) DO UPDATE SET value = excluded.value, written_at = excluded.written_at`,
+    );
+    this.#resolveConflictsOf = db.prepare(
+      `UPDATE conflicts SET resolved_at = @now
+        WHERE resolved_at IS NULL AND (sys_id, column) IN
+          (SELECT w.value ->> 0, f.key FROM json_each(@writes) AS w, json_each(w.value, '$[1]') AS f)`,
+    );
+    this.#supersede = db.prepare(
+      "UPDATE outbox SET state = 'superseded', finished_at = ? WHERE sys_id = ? AND state = 'pending'",
+    );
+    // INDEXED BY: left to itself the planner scans every pending row (outbox_pending) for each plan chunk instead of
+    // looking the chunk's records up, which made saving a 100,000-write plan quadratic (see migration 5).
+    this.#supersedeMany = db.prepare(
+      `UPDATE outbox INDEXED BY outbox_pending_sys_id SET state = 'superseded', finished_at = @now
+        WHERE state = 'pending' AND sys_id IN (SELECT value FROM json_each(@ids))`,
+    );
+    this.#insert = db.prepare(
+      `INSERT INTO outbox (run_id, sys_id, fields_json, payload_hash, state, created_at)
+       VALUES (?, ?, ?, ?, 'pending', ?)`,
+    );
+    // `writes`: [[sys_id, fields JSON, payload hash], …]; ids are given in the plan's order.
+    this.#insertMany = db.prepare(
+      `INSERT INTO outbox (run_id, sys_id, fields_json, payload_hash, state, created_at)
+       SELECT @run, value ->> 0, value ->> 1, value ->> 2, 'pending', @now FROM json_each(@writes) ORDER BY key`,
+    );
+    this.#pendingAfter = db.prepare(
+      `SELECT id, run_id, sys_id, fields_json, payload_hash, state, attempts FROM outbox
+        WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
+    );
+    this.#finish = db.prepare(
+      "UPDATE outbox SET state = ?, error = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ?",
+    );
+    this.#putConflict = db.prepare(
+      `INSERT INTO conflicts (sys_id, column, remote, last_written, wanted, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sys_id, column) DO UPDATE SET remote = excluded.remote, last_written = excluded.last_written,
+         wanted = excluded.wanted, last_seen = excluded.last_seen, resolved_at = NULL`,
     );
   }
 
@@ -124,24 +203,22 @@ export class OutboxRepository {
   ): number {
     const now = iso(nowMs);
     return this.#fenced("persist the write plan", fencingToken, () => {
-      const supersede = this.#db.prepare(
-        "UPDATE outbox SET state = 'superseded', finished_at = ? WHERE sys_id = ? AND state = 'pending'",
-      );
-      const insert = this.#db.prepare(
-        `INSERT INTO outbox (run_id, sys_id, fields_json, payload_hash, state, created_at)
-         VALUES (?, ?, ?, ?, 'pending', ?)`,
-      );
-      const conflict = this.#db.prepare(
-        `INSERT INTO conflicts (sys_id, column, remote, last_written, wanted, first_seen, last_seen)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (sys_id, column) DO UPDATE SET remote = excluded.remote, last_written = excluded.last_written,
-           wanted = excluded.wanted, last_seen = excluded.last_seen, resolved_at = NULL`,
-      );
-      for (const w of plan.writes) {
-        supersede.run(now, w.sysId);
-        insert.run(runId, w.sysId, JSON.stringify(w.fields), payloadHash(w.fields), now);
+      const rows = plan.writes.map((w) => [w.sysId, JSON.stringify(w.fields), payloadHash(w.fields)]);
+      if (distinctSysIds(plan.writes)) {
+        // One statement each for the whole plan: the records' older pending writes, then the new ones.
+        if (rows.length > 0) {
+          this.#supersedeMany.run({ now, ids: JSON.stringify(plan.writes.map((w) => w.sysId)) });
+          this.#insertMany.run({ run: runId, now, writes: JSON.stringify(rows) });
+        }
+      } else {
+        // A plan writing one record twice: the later write supersedes the earlier, as it always has.
+        for (const [sysId, fieldsJson, hash] of rows as Array<[string, string, string]>) {
+          this.#supersede.run(now, sysId);
+          this.#insert.run(runId, sysId, fieldsJson, hash, now);
+        }
       }
-      for (const c of plan.conflicts) conflict.run(c.sysId, c.column, c.remote, c.lastWritten, c.wanted, now, now);
+      for (const c of plan.conflicts)
+        this.#putConflict.run(c.sysId, c.column, c.remote, c.lastWritten, c.wanted, now, now);
       return plan.writes.length;
     });
   }
@@ -153,21 +230,15 @@ export class OutboxRepository {
 
   /** Up to `limit` pending writes with an id above `afterId`, oldest first: the push reads the outbox in pages. */
   pendingAfter(afterId: number, limit: number): OutboxEntry[] {
-    return this.#db
-      .prepare<[number, number], OutboxRow>(
-        `SELECT id, run_id, sys_id, fields_json, payload_hash, state, attempts FROM outbox
-          WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
-      )
-      .all(afterId, limit)
-      .map((r) => ({
-        id: r.id,
-        runId: r.run_id,
-        sysId: r.sys_id,
-        fields: JSON.parse(r.fields_json) as Record<string, string>,
-        payloadHash: r.payload_hash,
-        state: r.state,
-        attempts: r.attempts,
-      }));
+    return this.#pendingAfter.all(afterId, limit).map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      sysId: r.sys_id,
+      fields: JSON.parse(r.fields_json) as Record<string, string>,
+      payloadHash: r.payload_hash,
+      state: r.state,
+      attempts: r.attempts,
+    }));
   }
 
   /** After a 2xx (or a read-back showing the values are there): done, and the values become "last written". */
@@ -184,43 +255,35 @@ export class OutboxRepository {
     if (entries.length === 0) return;
     const now = iso(nowMs);
     this.#fenced(`mark ${entries.length} writes done`, fencingToken, () => {
-      // Conflicts are rare: one look for an open one per group, instead of one UPDATE per written column (10 a write,
-      // 1 million statements at 100,000 writes).
-      const anyOpenConflict = this.#anyOpenConflict.get() !== undefined;
-      for (const entry of entries) {
-        this.#done.run(now, entry.id);
-        for (const [column, value] of Object.entries(entry.fields)) {
-          this.#putWritten.run(entry.sysId, column, value, now);
-          if (anyOpenConflict) this.#resolveConflict.run(now, entry.sysId, column);
-        }
-        // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
-        // alone) does not mistake our own values for a human edit. With the instance's answer, the cached record
-        // becomes the new version when ours was the only update; else the next pull reads it.
-        const echo = echoUpdate(entry);
-        const recorded =
-          echo !== undefined &&
-          this.#recordEcho.run({
-            owned: JSON.stringify(echo.owned),
-            raw: JSON.stringify({
-              ...echo.owned,
-              sys_updated_on: echo.updatedOn,
-              sys_mod_count: String(echo.modCount),
-            }),
-            updated_on: echo.updatedOn,
-            mod_count: echo.modCount,
-            sys_id: entry.sysId,
-          }).changes > 0;
-        if (!recorded) this.#patchOwned.run(JSON.stringify(entry.fields), entry.sysId);
-      }
+      this.#doneMany.run(now, JSON.stringify(entries.map((e) => e.id)));
+      const writes = JSON.stringify(entries.map((e) => [e.sysId, e.fields]));
+      this.#putWrittenMany.run({ now, writes });
+      // Conflicts are rare: one look for an open one per group before the statement that resolves them.
+      if (this.#anyOpenConflict.get() !== undefined) this.#resolveConflictsOf.run({ now, writes });
+      // The cached remote values now hold what the instance holds, so a plan made before the next pull (a `push`
+      // alone) does not mistake our own values for a human edit. With the instance's answer, the cached record
+      // becomes the new version when ours was the only update; else the next pull reads it.
+      for (const entry of entries) this.#updateCached(entry);
     });
+  }
+
+  /** The cached record of one write. */
+  #updateCached(entry: DoneWrite): void {
+    const echo = echoUpdate(entry);
+    let recorded = false;
+    if (echo !== undefined) {
+      const [owned, raw, updatedOn, modCount] = echoParams(echo);
+      recorded =
+        this.#recordEcho.run({ owned, raw, updated_on: updatedOn, mod_count: modCount, sys_id: entry.sysId }).changes >
+        0;
+    }
+    if (!recorded) this.#patchOwned.run(JSON.stringify(entry.fields), entry.sysId);
   }
 
   /** The record is gone on the instance (404): the write is dropped, never retried. */
   markFinished(id: number, state: "not_found" | "failed", error: string, fencingToken: number, nowMs: number): void {
     this.#fenced(`mark write ${id} ${state}`, fencingToken, () => {
-      this.#db
-        .prepare("UPDATE outbox SET state = ?, error = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ?")
-        .run(state, error, iso(nowMs), id);
+      this.#finish.run(state, error, iso(nowMs), id);
     });
   }
 
@@ -228,6 +291,19 @@ export class OutboxRepository {
   lastWritten(sysId: string): Record<string, string> {
     const rows = this.#lastWritten.all(sysId);
     return Object.fromEntries(rows.map((r) => [r.column, r.value]));
+  }
+
+  /**
+   * `lastWritten` of several records in one query (the push plans a chunk of services at a time): every requested
+   * sys_id is in the map, with {} when empreinte never wrote to it.
+   */
+  lastWrittenOf(sysIds: readonly string[]): Map<string, Record<string, string>> {
+    const out = new Map<string, Record<string, string>>(sysIds.map((id) => [id, {}]));
+    if (sysIds.length === 0) return out;
+    for (const [sysId, values] of this.#lastWrittenOf.all(JSON.stringify(sysIds))) {
+      out.set(sysId, JSON.parse(values) as Record<string, string>);
+    }
+    return out;
   }
 
   /**
@@ -246,10 +322,7 @@ export class OutboxRepository {
   resolveConflicts(keys: ReadonlyArray<{ sysId: string; column: string }>, fencingToken: number, nowMs: number): void {
     if (keys.length === 0) return;
     this.#fenced("resolve conflicts", fencingToken, () => {
-      const resolve = this.#db.prepare(
-        "UPDATE conflicts SET resolved_at = ? WHERE sys_id = ? AND column = ? AND resolved_at IS NULL",
-      );
-      for (const k of keys) resolve.run(iso(nowMs), k.sysId, k.column);
+      for (const k of keys) this.#resolveConflict.run(iso(nowMs), k.sysId, k.column);
     });
   }
 

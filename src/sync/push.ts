@@ -81,12 +81,16 @@ function* planServices(
   outbox: OutboxRepository,
   remote?: ReadonlyMap<string, Record<string, string>>,
 ): Generator<PlanService> {
-  for (const s of services) {
-    if (s.retired || (remote && !remote.has(s.sysId))) continue;
-    const stored = estimates.yearView(s.sysId);
+  const wanted = services.filter((s) => !s.retired && (remote === undefined || remote.has(s.sysId)));
+  // The chunk's year views and last written values in one query each, not two per service.
+  const sysIds = wanted.map((s) => s.sysId);
+  const views = estimates.yearViewsOf(sysIds);
+  const lastWritten = outbox.lastWrittenOf(sysIds);
+  for (const s of wanted) {
+    const stored = views.get(s.sysId);
     if (!stored) continue;
     const view: ServiceYearView = stored.view;
-    yield { sysId: s.sysId, owned: remote?.get(s.sysId) ?? s.owned, view, lastWritten: outbox.lastWritten(s.sysId) };
+    yield { sysId: s.sysId, owned: remote?.get(s.sysId) ?? s.owned, view, lastWritten: lastWritten.get(s.sysId) ?? {} };
   }
 }
 
