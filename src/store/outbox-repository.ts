@@ -248,11 +248,24 @@ export class OutboxRepository {
 
   /**
    * `markDone` for several writes in one transaction. The push groups the writes that completed within a few hundred
-   * milliseconds: one fsync per group instead of one per write (2.7 ms each here, measured), and a crash before the
-   * group commits only leaves writes pending that the next run finds applied on read-back and never sends again.
+   * milliseconds, and a crash before the group commits only leaves writes pending that the next run finds applied on
+   * read-back and never sends again. For the same reason the group commits without waiting for the disk
+   * (synchronous NORMAL, WAL): losing it to a power cut is that same crash, and the next FULL commit (the next plan,
+   * a write marked failed) makes it durable anyway. The plan itself stays FULL: it must be on disk before a write
+   * leaves. Measured at 100,000 writes: ~6 ms of fsync per group, ~3 s of the push's main thread.
    */
   markDoneMany(entries: readonly DoneWrite[], fencingToken: number, nowMs: number): void {
     if (entries.length === 0) return;
+    const level = Number(this.#db.pragma("synchronous", { simple: true }));
+    if (level > 1) this.#db.pragma("synchronous = NORMAL");
+    try {
+      this.#markDoneMany(entries, fencingToken, nowMs);
+    } finally {
+      if (level > 1) this.#db.pragma(`synchronous = ${level}`);
+    }
+  }
+
+  #markDoneMany(entries: readonly DoneWrite[], fencingToken: number, nowMs: number): void {
     const now = iso(nowMs);
     this.#fenced(`mark ${entries.length} writes done`, fencingToken, () => {
       this.#doneMany.run(now, JSON.stringify(entries.map((e) => e.id)));

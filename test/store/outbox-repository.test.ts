@@ -148,4 +148,26 @@ describe("OutboxRepository", () => {
     ).toThrow(ConnectorError);
     expect(outbox.pending()).toEqual([]);
   });
+
+  it("marks writes done without waiting for the disk, and gives the connection its FULL durability back", () => {
+    // The plan must be on disk before a write leaves (FULL); a lost done-mark is a crash the read-back covers.
+    expect(Number(db.pragma("synchronous", { simple: true }))).toBe(2);
+    outbox.enqueue({ writes: [{ sysId: A, fields: { x: "1" } }], conflicts: [] }, 1, token, T0);
+    const [entry] = outbox.pending();
+    const seen: number[] = [];
+    const original = db.transaction.bind(db);
+    // Observe the level inside the group's transaction.
+    db.transaction = ((fn: (...a: unknown[]) => unknown) =>
+      original((...a: unknown[]) => {
+        seen.push(Number(db.pragma("synchronous", { simple: true })));
+        return fn(...a);
+      })) as typeof db.transaction;
+    outbox.markDoneMany([entry as NonNullable<typeof entry>], token, T0 + 1);
+    expect(seen).toEqual([1]);
+    expect(Number(db.pragma("synchronous", { simple: true }))).toBe(2);
+    // Also after a refused group (lease lost).
+    new Lease(db).release(token);
+    expect(() => outbox.markDoneMany([entry as NonNullable<typeof entry>], token, T0 + 2)).toThrow(ConnectorError);
+    expect(Number(db.pragma("synchronous", { simple: true }))).toBe(2);
+  });
 });
