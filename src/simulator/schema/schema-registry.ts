@@ -18,6 +18,12 @@ export class SchemaRegistry implements SchemaView {
   readonly #children = new Map<string, string[]>();
   /** Visible columns per table, rebuilt lazily after any change (the query engine asks per row). */
   readonly #visible = new Map<string, VisibleColumns>();
+  #generation = 0;
+
+  /** Increments on every change (table or column added), so that what was derived from the schema can be reused. */
+  get generation(): number {
+    return this.#generation;
+  }
 
   /** Adds a table. Its parent must exist; its columns must not clash with columns visible through the parent. */
   addTable(def: TableDef): void {
@@ -41,6 +47,7 @@ export class SchemaRegistry implements SchemaView {
     this.#children.set(def.name, []);
     if (def.superClass !== undefined) this.#children.get(def.superClass)?.push(def.name);
     this.#visible.clear();
+    this.#generation++;
   }
 
   /**
@@ -59,6 +66,7 @@ export class SchemaRegistry implements SchemaView {
     }
     def.fields.push(freezeField(field));
     this.#visible.clear();
+    this.#generation++;
   }
 
   hasTable(table: string): boolean {

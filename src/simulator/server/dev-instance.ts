@@ -473,16 +473,48 @@ export class DevInstance {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+/**
+ * The request body, or undefined past MAX_BODY_BYTES (the request is then destroyed, as leaving a `for await` over it
+ * would). Plain stream events rather than `for await`: the async iterator cost ~4% of a PATCH's CPU.
+ */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      done();
+      req.destroy();
+      resolve(undefined);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    // Closed before its end (the client went away): an error, as the async iterator reports it.
+    const onClose = (): void => {
+      done();
+      reject(new Error("Premature close"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }
 
 export async function startDevInstance(options: DevInstanceOptions = {}, clock?: Clock): Promise<DevInstance> {

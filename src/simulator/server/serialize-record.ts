@@ -64,14 +64,70 @@ function serializeValue(r: Resolved, opts: SerializeOptions): SerializedValue {
   return { display_value: display, value };
 }
 
-export function serializeRecord(record: SimRecord, opts: SerializeOptions): Record<string, SerializedValue> {
-  const out: Record<string, SerializedValue> = {};
-  const names = opts.fields ?? opts.schema.fields(opts.table).map((f) => f.element);
-  for (const name of names) {
-    if (name in out) continue;
-    const resolved = resolve(record, opts.table, name, opts);
-    if (!resolved) continue; // unknown names in sysparm_fields are silently ignored (§0 fact 10)
-    out[name] = serializeValue(resolved, opts);
+/** Whether `path` names a column (through reference columns for a dot-walk): it depends on the schema only. */
+function resolvable(table: string, path: string, schema: SchemaView): boolean {
+  const segments = path.split(".");
+  let currentTable = table;
+  for (let i = 0; i < segments.length; i++) {
+    const field = schema.field(currentTable, segments[i] as string);
+    if (!field) return false;
+    if (i === segments.length - 1) return true;
+    if (field.type !== "reference" || !field.reference) return false;
+    currentTable = field.reference;
   }
-  return out;
+  return false;
+}
+
+/** One name to emit: `plain` = the stored value as is; otherwise its column (undefined after a dot-walk). */
+export type SerializeStep = { name: string; plain: true } | { name: string; plain: false; field: FieldDef | undefined };
+
+export type SerializePlanOptions = Pick<
+  SerializeOptions,
+  "table" | "displayValue" | "excludeReferenceLink" | "fields" | "schema"
+>;
+
+/**
+ * Which names to emit, and how, worked out once per request (or cached, table-api.ts), not per row: a list page is
+ * 1,000 rows. A plain column in `sysparm_display_value=false` (a reference too when links are excluded) is its stored
+ * value, the connector's case; everything else goes through the general path. Depends on the schema only.
+ */
+export function planSerializer(opts: SerializePlanOptions): SerializeStep[] {
+  const names = opts.fields ?? opts.schema.fields(opts.table).map((f) => f.element);
+  const steps: SerializeStep[] = [];
+  // `in`, as the per-row check was: a name is emitted once, and never one a plain object already answers to.
+  const emitted: Record<string, true> = {};
+  for (const name of names) {
+    if (name in emitted) continue;
+    if (!resolvable(opts.table, name, opts.schema)) continue; // unknown names in sysparm_fields are silently ignored (§0 fact 10)
+    emitted[name] = true;
+    const field = name.includes(".") ? undefined : opts.schema.field(opts.table, name);
+    const isRef = field?.type === "reference" && field.reference !== undefined;
+    const plain = field !== undefined && opts.displayValue === "false" && (!isRef || opts.excludeReferenceLink);
+    steps.push(plain ? { name, plain } : { name, plain, field });
+  }
+  return steps;
+}
+
+/** The serializer for one request, from its plan. */
+export function serializerFromPlan(
+  steps: readonly SerializeStep[],
+  opts: SerializeOptions,
+): (record: SimRecord) => Record<string, SerializedValue> {
+  return (record) => {
+    const out: Record<string, SerializedValue> = {};
+    for (const step of steps) {
+      const { name } = step;
+      if (step.plain) out[name] = record[name] ?? "";
+      else if (step.field !== undefined) {
+        out[name] = serializeValue({ field: step.field, table: opts.table, value: record[name] ?? "" }, opts);
+      } else {
+        out[name] = serializeValue(resolve(record, opts.table, name, opts) as Resolved, opts);
+      }
+    }
+    return out;
+  };
+}
+
+export function serializeRecord(record: SimRecord, opts: SerializeOptions): Record<string, SerializedValue> {
+  return serializerFromPlan(planSerializer(opts), opts)(record);
 }

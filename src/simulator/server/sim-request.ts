@@ -34,6 +34,9 @@ export interface WriteEvent {
   before: Record<string, string> | null;
   after: Record<string, string> | null;
   changedFields: string[];
+  /** The store's own JSON of before/after, passed on to the ledger. */
+  beforeJson?: string;
+  afterJson?: string;
 }
 
 export interface SimResponse {

@@ -11,7 +11,8 @@ import { glideDateTime, type InstanceContext } from "./instance-context.js";
 import { linkHeader } from "./link-header.js";
 import { parseTableParams, type TableParams } from "./parse-table-params.js";
 import { queryContextFor, referenceDisplay } from "./query-context-for.js";
-import { serializeRecord } from "./serialize-record.js";
+import { serializerFromPlan } from "./serialize-record.js";
+import { serializerPlan } from "./serializer-plans.js";
 import { jsonResponse, type SimRequest, type SimResponse, type WriteEvent } from "./sim-request.js";
 
 export interface TableRoute {
@@ -26,21 +27,26 @@ function apiBase(req: SimRequest, version: string): string {
 }
 
 function serializerFor(ctx: InstanceContext, req: SimRequest, route: TableRoute, p: TableParams) {
-  return (record: SimRecord) =>
-    serializeRecord(record, {
-      table: route.table,
-      displayValue: p.displayValue,
-      excludeReferenceLink: p.excludeReferenceLink,
-      fields: p.fields,
-      apiBaseUrl: apiBase(req, route.version),
-      schema: ctx.schema,
-      lookup: (t, id) => ctx.store.get(t, id),
-      display: {
-        timeZone: req.user.timeZone,
-        referenceDisplay: (t, id) => referenceDisplay(ctx, t, id),
-        tableLabel: (t) => ctx.schema.label(t),
-      },
-    });
+  const plan = serializerPlan(ctx.schema, {
+    table: route.table,
+    displayValue: p.displayValue,
+    excludeReferenceLink: p.excludeReferenceLink,
+    fields: p.fields,
+  });
+  return serializerFromPlan(plan, {
+    table: route.table,
+    displayValue: p.displayValue,
+    excludeReferenceLink: p.excludeReferenceLink,
+    fields: p.fields,
+    apiBaseUrl: apiBase(req, route.version),
+    schema: ctx.schema,
+    lookup: (t, id) => ctx.store.get(t, id),
+    display: {
+      timeZone: req.user.timeZone,
+      referenceDisplay: (t, id) => referenceDisplay(ctx, t, id),
+      tableLabel: (t) => ctx.schema.label(t),
+    },
+  });
 }
 
 /** Queries whose meaning moves with the clock (`javascript:gs.daysAgo(1)`, `RELATIVEGT@…`) cannot share a total. */
@@ -194,10 +200,13 @@ function insert(ctx: InstanceContext, req: SimRequest, route: TableRoute): SimRe
 function update(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId: string): SimResponse {
   const body = readBody(req);
   if (!body.ok) return body.response;
-  if (!ctx.store.get(route.table, sysId)) return jsonResponse(404, errors.noRecordFound());
-  if (!canWrite(req, route.table)) return jsonResponse(403, errors.updateDenied());
   const values = body.values;
-  if (deniedField(ctx, route.table, values)) return jsonResponse(403, errors.updateDenied());
+  // A missing record is 404 before any 403. Whether the write is allowed does not depend on the record, so an
+  // allowed write reads it once, in store.update (which answers undefined when it is missing).
+  if (!canWrite(req, route.table) || deniedField(ctx, route.table, values)) {
+    if (!ctx.store.get(route.table, sysId)) return jsonResponse(404, errors.noRecordFound());
+    return jsonResponse(403, errors.updateDenied());
+  }
   const result = ctx.store.update(route.table, sysId, values, { user: req.user.name, now: glideDateTime(ctx.now()) });
   if (!result) return jsonResponse(404, errors.noRecordFound());
   const writes: WriteEvent[] = [
@@ -209,6 +218,8 @@ function update(ctx: InstanceContext, req: SimRequest, route: TableRoute, sysId:
       before: result.before,
       after: result.after,
       changedFields: result.changedFields,
+      beforeJson: result.beforeJson,
+      afterJson: result.afterJson,
     },
   ];
   return writeResponse(ctx, req, route, 200, result.after, writes);

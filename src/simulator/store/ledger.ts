@@ -32,6 +32,9 @@ export interface WriteEntry {
   before: SimRecord | null;
   after: SimRecord | null;
   changedFields: string[];
+  /** `JSON.stringify(before)` / `JSON.stringify(after)` when the caller has it already (saves serializing again). */
+  beforeJson?: string;
+  afterJson?: string;
 }
 
 export interface LedgerRequest {
@@ -115,7 +118,11 @@ export class Ledger {
   private readonly insertWrite: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
+  /** `beforeWrite` runs before each entry is inserted (the store's group commit opens its transaction there). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly beforeWrite: () => void = () => {},
+  ) {
     // AUTOINCREMENT keeps ids increasing across clear(), so a client polling with sinceId never sees an id reused.
     db.exec(`
       CREATE TABLE IF NOT EXISTS ledger_request (
@@ -141,6 +148,7 @@ export class Ledger {
   }
 
   recordRequest(entry: RequestEntry): number {
+    this.beforeWrite();
     const info = this.insertRequest.run(
       entry.at,
       entry.method,
@@ -157,14 +165,15 @@ export class Ledger {
   }
 
   recordWrite(entry: WriteEntry): number {
+    this.beforeWrite();
     const info = this.insertWrite.run(
       entry.requestId,
       entry.op,
       entry.table,
       entry.sysId,
       entry.user,
-      entry.before === null ? null : JSON.stringify(entry.before),
-      entry.after === null ? null : JSON.stringify(entry.after),
+      entry.before === null ? null : (entry.beforeJson ?? JSON.stringify(entry.before)),
+      entry.after === null ? null : (entry.afterJson ?? JSON.stringify(entry.after)),
       JSON.stringify(entry.changedFields),
     );
     return Number(info.lastInsertRowid);

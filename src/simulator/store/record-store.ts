@@ -5,6 +5,7 @@ import type { SchemaView, SimRecord } from "../schema/types.js";
 import { compareValues, type SortKind, sortKindOf } from "./compare-values.js";
 import { CountCache } from "./count-cache.js";
 import { BULK_BATCH_ROWS, FamilyTable, STORED_ROW_VALUES, type StreamOptions } from "./family-table.js";
+import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitOptions } from "./group-commit.js";
 import { Ledger } from "./ledger.js";
 import { newSysId } from "./new-sys-id.js";
 import { openSqliteFile, type SqliteFile } from "./open-sqlite-file.js";
@@ -37,6 +38,8 @@ export interface RecordStoreOptions<S extends SchemaView = SchemaView> {
   noOpUpdate?: "skip" | "bump";
   /** Rows per transaction in bulkLoad. */
   bulkChunkRows?: number;
+  /** How single-row writes (and ledger entries) share transactions; `{ maxDelayMs: 0 }` commits each one alone. */
+  groupCommit?: GroupCommitOptions;
 }
 
 interface ClassFilter {
@@ -80,12 +83,14 @@ export class RecordStore<S extends SchemaView = SchemaView> {
   private readonly countCache = new CountCache();
   private readonly begin;
   private readonly commit;
+  private readonly group: GroupCommit;
 
   private constructor(
     private readonly file: SqliteFile,
     readonly schema: S,
     private readonly noOpUpdate: "skip" | "bump",
     private readonly bulkChunkRows: number,
+    groupCommit: GroupCommitOptions,
   ) {
     const db = file.db;
     db.exec("CREATE TABLE IF NOT EXISTS store_family (name TEXT PRIMARY KEY, sql_name TEXT NOT NULL)");
@@ -95,7 +100,8 @@ export class RecordStore<S extends SchemaView = SchemaView> {
     }>) {
       this.familyTables.set(row.name, new FamilyTable(db, row.sql_name));
     }
-    this.ledger = new Ledger(db);
+    this.group = new GroupCommit(db, groupCommit);
+    this.ledger = new Ledger(db, () => this.group.beforeWrite());
     this.begin = db.prepare("BEGIN");
     this.commit = db.prepare("COMMIT");
   }
@@ -103,7 +109,13 @@ export class RecordStore<S extends SchemaView = SchemaView> {
   static open<S extends SchemaView>(options: RecordStoreOptions<S>): RecordStore<S> {
     const file = openSqliteFile(options.path);
     try {
-      return new RecordStore(file, options.schema, options.noOpUpdate ?? "skip", options.bulkChunkRows ?? 10_000);
+      return new RecordStore(
+        file,
+        options.schema,
+        options.noOpUpdate ?? "skip",
+        options.bulkChunkRows ?? 10_000,
+        options.groupCommit ?? DEFAULT_GROUP_COMMIT,
+      );
     } catch (error) {
       file.dispose();
       throw error;
@@ -121,6 +133,7 @@ export class RecordStore<S extends SchemaView = SchemaView> {
   }
 
   close(): void {
+    if (this.file.db.open) this.group.flush();
     this.file.dispose();
   }
 
@@ -141,6 +154,7 @@ export class RecordStore<S extends SchemaView = SchemaView> {
    * resets). Rows go in 64 per INSERT statement.
    */
   bulkLoad(table: string, records: Iterable<SimRecord>): number {
+    this.group.flush(); // bulk loads run transactions of their own
     const classes = this.classFilter(table);
     const family = this.familyTable(table, true);
     const deferIndexes = family.isEmpty();
@@ -227,7 +241,9 @@ export class RecordStore<S extends SchemaView = SchemaView> {
     record.sys_updated_on = actor.now;
     record.sys_updated_by = actor.user;
     record.sys_mod_count = "0";
-    this.familyTable(table, true).insert({
+    const family = this.familyTable(table, true);
+    this.group.beforeWrite();
+    family.insert({
       sysId,
       cls: table,
       createdOn: actor.now,
@@ -256,13 +272,18 @@ export class RecordStore<S extends SchemaView = SchemaView> {
       after[element] = value;
       changedFields.push(element);
     }
-    if (changedFields.length === 0 && this.noOpUpdate === "skip") return { before, after, changedFields };
+    if (changedFields.length === 0 && this.noOpUpdate === "skip") {
+      return { before, after, changedFields, beforeJson: row.data, afterJson: row.data };
+    }
     after.sys_updated_on = actor.now;
     after.sys_updated_by = actor.user;
     after.sys_mod_count = String((Number.parseInt(before.sys_mod_count ?? "0", 10) || 0) + 1);
-    family.update(sysId, actor.now, JSON.stringify(after));
+    const afterJson = JSON.stringify(after);
+    this.group.beforeWrite();
+    family.update(sysId, actor.now, afterJson);
     this.dataVersion++;
-    return { before, after, changedFields };
+    // row.data is what JSON.stringify(before) gives: every stored row was written by JSON.stringify of a record.
+    return { before, after, changedFields, beforeJson: row.data, afterJson };
   }
 
   /** Removes the record; returns it, or undefined when no record of `table` (or a descendant) has this sys_id. */
@@ -270,6 +291,7 @@ export class RecordStore<S extends SchemaView = SchemaView> {
     const family = this.familyTable(table, false);
     const row = family?.find(sysId);
     if (family === undefined || row === undefined || !this.classFilter(table).set.has(row.cls)) return undefined;
+    this.group.beforeWrite();
     family.remove(sysId);
     this.dataVersion++;
     return parse(row.data);
@@ -277,6 +299,7 @@ export class RecordStore<S extends SchemaView = SchemaView> {
 
   /** Empties every table and the ledger, ready for a fresh bulkLoad (the instance's reset). */
   truncateAll(): void {
+    this.group.flush();
     for (const family of this.familyTables.values()) family.truncate();
     this.ledger.clear();
     this.dataVersion++;

@@ -61,6 +61,9 @@ export interface UpdateResult {
   after: SimRecord;
   /** Non-`sys_*` columns whose value changed, in the order the caller gave them. */
   changedFields: string[];
+  /** `JSON.stringify(before)` and `JSON.stringify(after)`, which the store has made anyway: the ledger reuses them. */
+  beforeJson: string;
+  afterJson: string;
 }
 
 export interface AggregateOptions {
