@@ -6,6 +6,7 @@ import type { ServiceMonthEstimate, ServiceYearView } from "../domain/estimate.j
 import type { Service } from "../domain/service.js";
 import type { UsageMonth } from "../domain/usage-month.js";
 import { CacheRepository } from "./cache-repository.js";
+import { PlanInputs } from "./plan-inputs.js";
 
 export interface ServiceWithUsage {
   service: Service;
@@ -185,6 +186,8 @@ export class EstimateRepository {
   replaceAll(produce: (save: (r: EstimatedService) => void) => void): void {
     this.#db.transaction(() => {
       this.#db.exec("DELETE FROM estimates");
+      // Every year view may differ: the next push compares the whole catalogue again (plan-inputs.ts).
+      new PlanInputs(this.#db).changedAll();
       produce((r) => this.#save(r));
     })();
   }
@@ -198,6 +201,7 @@ export class EstimateRepository {
   beginReplace(): void {
     this.#db.exec("BEGIN IMMEDIATE");
     this.#db.exec("DELETE FROM estimates");
+    new PlanInputs(this.#db).changedAll();
   }
 
   commitReplace(): void {
@@ -218,11 +222,15 @@ export class EstimateRepository {
    */
   replaceSome(gone: readonly string[], produce: (save: (r: EstimatedService) => void) => void): void {
     this.#db.transaction(() => {
+      const replaced: string[] = [...gone];
       for (const sysId of gone) this.#remove.run(sysId);
       produce((r) => {
         this.#remove.run(r.year.serviceSysId);
         this.#save(r);
+        replaced.push(r.year.serviceSysId);
       });
+      // Their year views may differ: the next push plans them (plan-inputs.ts).
+      new PlanInputs(this.#db).changed(replaced);
     })();
   }
 

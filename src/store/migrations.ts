@@ -254,6 +254,18 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "plan_dirty: services whose write plan may have changed since the last plan",
+    // Filled in the same transaction as the estimates that changed (or a write the instance refused), emptied once a
+    // push has planned them (src/store/plan-inputs.ts). A run after a few changes plans those services instead of
+    // comparing the whole catalogue with the instance's values again.
+    sql: `
+      CREATE TABLE plan_dirty (
+        service_sys_id TEXT PRIMARY KEY
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -6,6 +6,7 @@ import { hash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Conflict, PlannedWrite } from "../domain/write-plan.js";
 import { Lease } from "./lease.js";
+import { PlanInputs } from "./plan-inputs.js";
 import { toStoreError } from "./to-store-error.js";
 
 export type OutboxState = "pending" | "done" | "not_found" | "failed" | "superseded";
@@ -96,7 +97,8 @@ export class OutboxRepository {
   readonly #insertMany: Database.Statement<{ run: number; now: string; writes: string }>;
   readonly #putConflict: Database.Statement<[string, string, string, string, string, string, string]>;
   readonly #pendingAfter: Database.Statement<[number, number], OutboxRow>;
-  readonly #finish: Database.Statement<[OutboxState, string, string, number]>;
+  readonly #finish: Database.Statement<[OutboxState, string, string, number], { sys_id: string }>;
+  readonly #planInputs: PlanInputs;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -168,8 +170,9 @@ export class OutboxRepository {
         WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
     this.#finish = db.prepare(
-      "UPDATE outbox SET state = ?, error = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ?",
+      "UPDATE outbox SET state = ?, error = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ? RETURNING sys_id",
     );
+    this.#planInputs = new PlanInputs(db);
     this.#putConflict = db.prepare(
       `INSERT INTO conflicts (sys_id, column, remote, last_written, wanted, first_seen, last_seen)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -296,7 +299,10 @@ export class OutboxRepository {
   /** The record is gone on the instance (404): the write is dropped, never retried. */
   markFinished(id: number, state: "not_found" | "failed", error: string, fencingToken: number, nowMs: number): void {
     this.#fenced(`mark write ${id} ${state}`, fencingToken, () => {
-      this.#finish.run(state, error, iso(nowMs), id);
+      const row = this.#finish.get(state, error, iso(nowMs), id);
+      // A refused write is planned again by the next run (its values may be accepted then), as when every run
+      // planned the whole catalogue (plan-inputs.ts).
+      if (state === "failed" && row !== undefined) this.#planInputs.changed([row.sys_id]);
     });
   }
 

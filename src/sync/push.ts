@@ -7,6 +7,10 @@
 // the earlier pending writes of the same records, and earlier pending writes it does not repeat are dropped (the
 // record no longer needs them). Only then are writes sent.
 //
+// Only the services whose plan may have changed since the last one are compared (src/store/plan-inputs.ts): those
+// whose estimate or cached record changed, with an open conflict, a pending or a refused write; every service on a
+// first plan, --force, other owned columns or a cache changed wholesale.
+//
 // The remote values come from the cache. In a sync run the pull has just refreshed them (`remoteFresh`). A push run
 // alone reads the current owned values of every record it means to write, or reports in conflict, first: a human
 // edit made since the last pull is never overwritten.
@@ -19,8 +23,11 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../observability/logger.js";
 import type { ServiceNowClient } from "../servicenow/table-client.js";
 import { CacheRepository } from "../store/cache-repository.js";
+import { EstimateInputs } from "../store/estimate-inputs.js";
 import { EstimateRepository } from "../store/estimate-repository.js";
+import { Lease } from "../store/lease.js";
 import { OutboxRepository } from "../store/outbox-repository.js";
+import { PlanInputs } from "../store/plan-inputs.js";
 import { sameColumnValue } from "./format-for-column.js";
 import { type PlanInput, planWrites } from "./plan.js";
 import { readOwnedValues } from "./read-owned-values.js";
@@ -59,6 +66,8 @@ export interface PushStageResult {
   unchanged: number;
   /** How many writes were planned (sent unless dry run). */
   planned: number;
+  /** Services whose wanted values were compared with the instance's (the plan's scope, retired ones excepted). */
+  compared: number;
   /** In a dry run, the first PLAN_KEPT planned writes, to show; empty otherwise. */
   writes: PlannedWrite[];
   conflicts: Conflict[];
@@ -92,6 +101,45 @@ function* planServices(
     const view: ServiceYearView = stored.view;
     yield { sysId: s.sysId, owned: remote?.get(s.sysId) ?? s.owned, view, lastWritten: lastWritten.get(s.sysId) ?? {} };
   }
+}
+
+/** Where the plan's inputs were last accounted for: the owned columns and their types (the plan depends on them). */
+const PLAN_CONFIG_KEY = "planConfig";
+
+/** Bumped when planning itself changes (formats, comparisons): every service is then compared again once. */
+const PLAN_LOGIC_VERSION = 1;
+
+function planConfigKey(config: EmpreinteConfig, columnTypes: ReadonlyMap<string, ColumnType>): string {
+  const columns = [...columnTypes].sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify({ version: PLAN_LOGIC_VERSION, owned: config.owned, columns });
+}
+
+/**
+ * The services to plan: the named ones (`only`), or those whose plan may have changed since the last plan
+ * (src/store/plan-inputs.ts), or undefined for all of them: a first plan, --force, other owned columns or column
+ * types, a cache changed wholesale, or a scope past a tenth of the catalogue (reading it in chunks is then cheaper).
+ */
+function planScope(
+  db: Database.Database,
+  cache: CacheRepository,
+  options: PushStageOptions,
+  configKey: string,
+): ReadonlySet<string> | undefined {
+  if (options.only !== undefined) return options.only;
+  if (options.force || cache.getMeta(PLAN_CONFIG_KEY) !== configKey) return undefined;
+  const scope = new PlanInputs(db).scope(new EstimateInputs(db).state().kind === "all");
+  if (scope.kind === "all") return undefined;
+  const counts = cache.counts().services;
+  return scope.sysIds.length > Math.max(1, 0.1 * (counts.live - counts.retired)) ? undefined : new Set(scope.sysIds);
+}
+
+/** After the plan is persisted, in one fenced transaction: nothing is left to plan until something changes. */
+function accountForPlan(db: Database.Database, cache: CacheRepository, fencingToken: number, configKey: string): void {
+  db.transaction(() => {
+    new Lease(db).assertHeld(fencingToken);
+    new PlanInputs(db).accountedFor();
+    cache.setMeta(PLAN_CONFIG_KEY, configKey);
+  }).immediate();
 }
 
 /** The live services to plan, in chunks of CHUNK: all of them, or the named ones. */
@@ -157,13 +205,23 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
   // 2. The plan, chunk by chunk, from the cache's remote values (or, for a push alone, from the records read again
   // now), each chunk persisted before anything is sent. A dry run keeps the first PLAN_KEPT writes to show.
   const base = { owned: config.owned, columns: columnTypes, computedOn: options.computedOn, force: options.force };
-  const result: PushStageResult = { unchanged: 0, writes: [], planned: 0, conflicts: [], recovered, dropped: 0 };
+  const result: PushStageResult = {
+    unchanged: 0,
+    writes: [],
+    planned: 0,
+    compared: 0,
+    conflicts: [],
+    recovered,
+    dropped: 0,
+  };
   // Conflicts open before this plan, and those of their records the plan writes: the only planned records the
   // closing of stale conflicts below needs (the plan's own conflicts stand). Not every planned sys_id: memory stays
   // flat as the catalogue grows (DESIGN.md §4, Efficiency).
   const openBefore = new Set(outbox.openConflicts().map((c) => c.sysId));
   const plannedSysIds = new Set<string>();
-  for (const chunk of serviceChunks(cache, options.only)) {
+  const scope = planScope(db, cache, options, planConfigKey(config, columnTypes));
+  for (const chunk of serviceChunks(cache, scope)) {
+    result.compared += chunk.filter((s) => !s.retired).length;
     let plan: WritePlan = planWrites({ ...base, services: planServices(chunk, estimates, outbox) });
     if (!options.remoteFresh && (plan.writes.length > 0 || plan.conflicts.length > 0)) {
       const candidates = new Set([...plan.writes.map((w) => w.sysId), ...plan.conflicts.map((c) => c.sysId)]);
@@ -188,6 +246,17 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
       if (result.writes.length < PLAN_KEPT)
         result.writes.push(...plan.writes.slice(0, PLAN_KEPT - result.writes.length));
     } else outbox.enqueue(plan, deps.runId, fencingToken, clock.nowMs());
+  }
+
+  if (scope !== undefined && options.only === undefined) {
+    // Services outside the scope were found unchanged by an earlier plan and nothing of theirs changed since.
+    const counts = cache.counts().services;
+    result.unchanged += Math.max(0, counts.live - counts.retired - result.compared);
+  }
+  // The plan is persisted: what it was made from is accounted for (a dry run persists nothing, a plan of named
+  // services only covers them). A run stopped before this line plans the same services again.
+  if (!options.dryRun && options.only === undefined) {
+    accountForPlan(db, cache, fencingToken, planConfigKey(config, columnTypes));
   }
 
   // Conflicts that no longer stand (a human put our value back, or --force wrote over it) are closed.

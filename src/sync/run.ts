@@ -75,6 +75,11 @@ export interface SyncSummary {
   reestimated: number;
   /** Writes planned; in a dry run, what would be sent. */
   planned: number;
+  /**
+   * Services whose wanted values were compared with the instance's this run: all of them, or only those whose
+   * estimate, cached record, conflict or pending write changed since the last plan (src/store/plan-inputs.ts).
+   */
+  compared: number;
   written: number;
   unchanged: number;
   conflicts: number;
@@ -137,6 +142,7 @@ export function emptySyncSummary(runId: number, options: SyncOptions): SyncSumma
     estimatesReused: false,
     reestimated: 0,
     planned: 0,
+    compared: 0,
     written: 0,
     unchanged: 0,
     conflicts: 0,
@@ -294,6 +300,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         },
       );
       summary.planned = push.planned;
+      summary.compared = push.compared;
       summary.unchanged = push.unchanged;
       summary.conflicts = push.conflicts.length;
       summary.conflictList = push.conflicts;

@@ -69,6 +69,7 @@ describe("openDatabase", () => {
       "lease",
       "meta",
       "outbox",
+      "plan_dirty",
       "quarantine",
       "runs",
       "services",
