@@ -905,6 +905,12 @@ export class CacheRepository {
     for (const row of this.#listUsage.iterate()) yield toUsage(row);
   }
 
+  /** The services' counts alone (counts() also counts every usage row: a scan of millions at L). */
+  serviceCounts(): CacheCounts["services"] {
+    const services = this.#serviceCounts.get() ?? { live: 0, retired: 0, tombstoned: 0 };
+    return { live: services.live, retired: services.retired, tombstoned: services.tombstoned };
+  }
+
   counts(): CacheCounts {
     const services = this.#serviceCounts.get() ?? { live: 0, retired: 0, tombstoned: 0 };
     const usage = this.#usageCounts.get() ?? { live: 0, tombstoned: 0 };

@@ -129,7 +129,7 @@ function planScope(
   if (options.force || cache.getMeta(PLAN_CONFIG_KEY) !== configKey) return undefined;
   const scope = new PlanInputs(db).scope(new EstimateInputs(db).state().kind === "all");
   if (scope.kind === "all") return undefined;
-  const counts = cache.counts().services;
+  const counts = cache.serviceCounts();
   return scope.sysIds.length > Math.max(1, 0.1 * (counts.live - counts.retired)) ? undefined : new Set(scope.sysIds);
 }
 
@@ -250,7 +250,7 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
 
   if (scope !== undefined && options.only === undefined) {
     // Services outside the scope were found unchanged by an earlier plan and nothing of theirs changed since.
-    const counts = cache.counts().services;
+    const counts = cache.serviceCounts();
     result.unchanged += Math.max(0, counts.live - counts.retired - result.compared);
   }
   // The plan is persisted: what it was made from is accounted for (a dry run persists nothing, a plan of named
