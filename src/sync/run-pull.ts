@@ -128,8 +128,15 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
     for (const [index, { spec, instance }] of specs.entries()) {
       const result = results[index] as StreamPullResult;
       const c = clientFor(clients, instance);
-      const streamLog = log.child({ runId, stream: spec.stream, table: spec.table });
-      streamLog.info({ ...result }, `pulled ${result.read} rows of ${spec.table} in ${result.pages} pages`);
+      // Inside a sync the logger already carries the sync's runId: this pull's own run is `pullRunId` then, and the
+      // result's stream and table are the child's (a JSON line must not hold a key twice: jq keeps the last one).
+      const streamLog = log.child({
+        ...(options.fencingToken === undefined ? { runId } : { pullRunId: runId }),
+        stream: spec.stream,
+        table: spec.table,
+      });
+      const { stream: _stream, table: _table, ...figures } = result;
+      streamLog.info(figures, `pulled ${result.read} rows of ${spec.table} in ${result.pages} pages`);
       if (result.quarantined > 0) {
         streamLog.warn(
           { quarantined: result.quarantined },
