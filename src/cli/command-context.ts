@@ -23,8 +23,20 @@ export interface CommandContext {
   interruptedBy(): "SIGINT" | "SIGTERM" | undefined;
 }
 
-export function commandContext(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): CommandContext {
-  const loaded = loadConfig({ ...(flags.config ? { path: flags.config } : {}), env });
+/**
+ * `offline`: the verb only reads the cache (report, status, estimate): it runs without an instance configured, e.g.
+ * on a CIO's machine holding a copy of the database.
+ */
+export function commandContext(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { offline?: boolean } = {},
+): CommandContext {
+  const loaded = loadConfig({
+    ...(flags.config ? { path: flags.config } : {}),
+    env,
+    ...(options.offline ? { instanceOptional: true } : {}),
+  });
   const format = env.LOG_FORMAT === "pretty" || (env.LOG_FORMAT !== "json" && process.stderr.isTTY) ? "pretty" : "json";
   const log = createLogger({ level: env.LOG_LEVEL ?? "info", format, secrets: loaded.secrets });
   for (const warning of loaded.warnings) log.warn(warning);

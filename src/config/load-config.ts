@@ -20,6 +20,8 @@ export interface LoadConfigOptions {
   overrides?: ConfigOverrides;
   /** Directory relative paths are resolved against; default process.cwd(). */
   cwd?: string;
+  /** See ResolveConfigOptions.instanceOptional: the verbs that only read the cache. */
+  instanceOptional?: boolean;
 }
 
 function readText(file: string, shown: string, explicit: boolean): string | undefined {
@@ -63,6 +65,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       env: options.env,
       overrides: options.overrides,
       source: "defaults + environment, no config file",
+      ...(options.instanceOptional ? { instanceOptional: true } : {}),
     });
   }
 
@@ -98,5 +101,6 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     path: file,
     locate,
     warnings,
+    ...(options.instanceOptional ? { instanceOptional: true } : {}),
   });
 }

@@ -44,7 +44,19 @@ export interface ResolveConfigOptions {
   locate?: (path: ConfigPath) => number | undefined;
   /** Warnings found while reading the file (e.g. from the YAML parser). */
   warnings?: readonly string[];
+  /**
+   * For the verbs that only read the cache (`report`, `status`, `estimate`): no instance needs to be configured.
+   * Without one, a placeholder that cannot be reached (`.invalid` never resolves) stands in, so that the rest of the
+   * configuration is validated and defaulted as usual; a verb that tried to connect would fail on it.
+   */
+  instanceOptional?: boolean;
 }
+
+/** The stand-in of an offline verb's missing instance (see `instanceOptional`). */
+export const OFFLINE_INSTANCE = {
+  url: "https://offline.invalid",
+  auth: { kind: "basic", username: "offline", password: "not-a-secret" },
+} as const;
 
 function startsWith(path: ConfigPath, prefix: ConfigPath): boolean {
   return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
@@ -72,6 +84,9 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   const flagLayer = dropEmptyStrings(options.overrides ?? {});
   const envInstance = envInstanceName(mergeLayers(fileLayer, flagLayer));
   const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
+  const offline =
+    options.instanceOptional === true && (!isRecord(input.instances) || Object.keys(input.instances).length === 0);
+  if (offline) input.instances = { [envInstance]: OFFLINE_INSTANCE };
   const result = EmpreinteConfig.safeParse(input);
 
   // Point each problem at the layer that gave the value: flag, environment variable, or file line.
@@ -98,5 +113,7 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
 
-  return { config: result.data, secrets: collectSecrets(result.data, env), warnings, path: options.path };
+  // No instance, no secret: the placeholder's password is nobody's, and redacting it would only blank log text.
+  const secrets = offline ? [] : collectSecrets(result.data, env);
+  return { config: result.data, secrets, warnings, path: options.path };
 }

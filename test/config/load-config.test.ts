@@ -62,6 +62,21 @@ describe("loadConfig without a file", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  it("lets the verbs that only read the cache run without an instance, and only them", () => {
+    const cwd = tempDir();
+    expect(() => loadConfig({ env: {}, cwd })).toThrow(/no instance configured: set SN_INSTANCE_URL/);
+    const offline = loadConfig({ env: { EMPREINTE_DB: "copy.db" }, cwd, instanceOptional: true });
+    expect(offline.config.database.path).toBe("copy.db");
+    // A stand-in nobody can reach, and no secret to redact from the logs.
+    expect(offline.config.instances.default?.url).toBe("https://offline.invalid");
+    expect(offline.secrets).toEqual([]);
+    // The rest is validated as usual; a configured instance is used as is.
+    expect(() => loadConfig({ env: {}, cwd, instanceOptional: true, overrides: { sync: { batchSize: 0 } } })).toThrow(
+      ConfigError,
+    );
+    expect(loadConfig({ env: basicEnv, cwd, instanceOptional: true }).secrets).toEqual(["s3cret-pw"]);
+  });
+
   it("uses OAuth client_credentials when SN_CLIENT_ID is set", () => {
     const env = { SN_INSTANCE_URL: "https://acme.service-now.com", SN_CLIENT_ID: "cid", SN_CLIENT_SECRET: "csecret" };
     const loaded = loadConfig({ env, cwd: tempDir() });

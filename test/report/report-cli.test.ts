@@ -71,4 +71,20 @@ describe("empreinte report", () => {
       /cannot write the report to .*missing\/r\.html \(ENOENT\): check that its folder exists/,
     );
   }, 30_000);
+
+  it("runs with no instance configured (a copy of the cache is enough), as status does; pull still needs one", async () => {
+    const offline = { EMPREINTE_DB: h.env.EMPREINTE_DB as string, EMPREINTE_CONFIG: h.env.EMPREINTE_CONFIG as string };
+    const csv = join(h.dir, "offline.csv");
+    const [r, status, pull] = await Promise.all([
+      runCli(["report", "--out", csv], offline, { built: true }),
+      runCli(["status"], offline, { built: true }),
+      runCli(["pull"], offline, { built: true }),
+    ]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(readFileSync(csv, "utf8").split("\n").length).toBeGreaterThan(100);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/services\s+\d+ live/);
+    expect(pull.code).toBe(78);
+    expect(pull.stderr).toMatch(/no instance configured: set SN_INSTANCE_URL/);
+  }, 30_000);
 });

@@ -29,7 +29,7 @@ export function registerEstimate(program: Command): void {
       }
       try {
         const globals = command.optsWithGlobals<GlobalFlags>();
-        const ctx = commandContext(globals);
+        const ctx = commandContext(globals, process.env, { offline: true });
         const factors = loadFactorSet({
           id: ctx.config.estimation.factorSet,
           ...(ctx.config.estimation.factorOverrides !== undefined

@@ -38,7 +38,8 @@ export function registerReport(program: Command): void {
     )
     .action((flags: ReportFlags, command: Command) => {
       try {
-        const ctx = commandContext(command.optsWithGlobals<GlobalFlags>());
+        // Reads the cache only: runs without an instance configured (a copy of the database is enough).
+        const ctx = commandContext(command.optsWithGlobals<GlobalFlags>(), process.env, { offline: true });
         const format = reportFormatFor(flags);
         const config = flags.language
           ? { ...ctx.config, report: { ...ctx.config.report, language: flags.language } }

@@ -50,7 +50,7 @@ export function registerStatus(program: Command): void {
     .option("--json", "print the status as JSON")
     .action((flags: { json?: boolean }, command: Command) => {
       try {
-        const ctx = commandContext(command.optsWithGlobals<GlobalFlags>());
+        const ctx = commandContext(command.optsWithGlobals<GlobalFlags>(), process.env, { offline: true });
         const db = ctx.openDb();
         try {
           const s = readStatus(db, { nowMs: ctx.clock.nowMs() });
