@@ -236,16 +236,14 @@ export class EstimateRepository {
 
   /** How many services have an estimate, and their total (kg CO2e a year), summed in sys_id order. */
   figures(): { services: number; co2eKgYear: number } {
-    let services = 0;
+    // One number a row (pluck), not a row object: a third of the time, the same sum in the same order.
+    const values = this.#db
+      .prepare<[], number>("SELECT co2e_kg_year FROM estimates ORDER BY service_sys_id")
+      .pluck()
+      .all();
     let co2eKgYear = 0;
-    const rows = this.#db
-      .prepare<[], { co2e_kg_year: number }>("SELECT co2e_kg_year FROM estimates ORDER BY service_sys_id")
-      .iterate();
-    for (const row of rows) {
-      services += 1;
-      co2eKgYear += row.co2e_kg_year;
-    }
-    return { services, co2eKgYear };
+    for (const value of values) co2eKgYear += value;
+    return { services: values.length, co2eKgYear };
   }
 
   /** A row computed elsewhere (the estimate worker): the year view already as JSON, the months already encoded. */

@@ -266,6 +266,17 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: "estimates: each service's yearly total, in sys_id order",
+    // The catalogue's total after a partial estimate (EstimateRepository.figures) sums every service's yearly figure
+    // in sys_id order. The table's rows are wide (the year view and the monthly series), one or more pages each, so
+    // the sum read every page of the table: 14 ms for 1,600 services on a cold cache, on the path of a run's first
+    // write. This index answers it from a few pages.
+    sql: `
+      CREATE INDEX estimates_co2e_by_service ON estimates (service_sys_id, co2e_kg_year);
+    `,
+  },
 ];
 
 /**

@@ -360,6 +360,13 @@ export class OutboxRepository {
       }));
   }
 
+  /** Writes pending (the partial index `outbox_pending`: not a scan of every write ever made, as counts() is). */
+  pendingCount(): number {
+    return (
+      this.#db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'").get()?.n ?? 0
+    );
+  }
+
   counts(): Record<OutboxState, number> {
     const out: Record<OutboxState, number> = { pending: 0, done: 0, not_found: 0, failed: 0, superseded: 0 };
     for (const r of this.#db

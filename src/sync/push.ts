@@ -278,7 +278,7 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
 
   // 3. Earlier pending writes the new plan does not repeat are no longer needed; then send, a page at a time.
   result.dropped = outbox.supersedeOlderPending(deps.runId, fencingToken, clock.nowMs());
-  const total = outbox.counts().pending;
+  const total = outbox.pendingCount();
   let settledBefore = 0;
   for (let after = 0; ; ) {
     const page = outbox.pendingAfter(after, CHUNK);
