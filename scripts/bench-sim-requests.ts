@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
+import { OWNED_COLUMNS } from "../src/simulator/schema/owned-columns.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -25,19 +26,8 @@ const PROF_DIR = arg("--prof");
 const IN_FLIGHT = 4;
 const WARM_UP_PATCHES = 1_000;
 
-/** The owned columns send-writes.ts writes on cmdb_ci_service (owned-columns.ts). */
-const OWNED = [
-  "u_co2e_kg_year",
-  "u_co2e_kg_month",
-  "u_energy_kwh_year",
-  "u_co2e_g_per_visit",
-  "u_carbon_grade",
-  "u_carbon_confidence",
-  "u_usage_status",
-  "u_visits_year",
-  "u_carbon_method",
-  "u_carbon_computed_on",
-];
+/** The owned columns send-writes.ts writes on cmdb_ci_service. */
+const OWNED = OWNED_COLUMNS;
 const PATCH_QUERY =
   `sysparm_fields=${["sys_id", "sys_updated_on", "sys_mod_count", ...OWNED].join(",")}` +
   "&sysparm_input_display_value=false&sysparm_exclude_reference_link=true";

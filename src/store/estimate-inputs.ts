@@ -8,6 +8,7 @@
 // - "all", or absent (a new cache, or one made before this flag): anything may have changed (a staged first load
 //   merges rows by the hundred thousand without listing them).
 import type Database from "better-sqlite3";
+import { ChangedServices } from "./changed-services.js";
 
 export const ESTIMATE_INPUTS_CHANGED_KEY = "estimateInputsChanged";
 
@@ -15,57 +16,36 @@ export type EstimateInputsState = { kind: "unchanged" } | { kind: "services"; co
 
 /** Records, inside the caller's transaction, that these services' inputs changed. */
 export class EstimateInputs {
-  readonly #flag: Database.Statement<[string], { value: string }>;
-  readonly #setFlag: Database.Statement<[string, string]>;
-  readonly #mark: Database.Statement<[string]>;
-  readonly #clear: Database.Statement<[]>;
-  readonly #count: Database.Statement<[], { n: number }>;
-  readonly #list: Database.Statement<[], { service_sys_id: string }>;
+  readonly #list: ChangedServices;
 
   constructor(db: Database.Database) {
-    this.#flag = db.prepare("SELECT value FROM meta WHERE key = ?");
-    this.#setFlag = db.prepare(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    );
-    this.#mark = db.prepare("INSERT OR IGNORE INTO estimate_dirty (service_sys_id) VALUES (?)");
-    this.#clear = db.prepare("DELETE FROM estimate_dirty");
-    this.#count = db.prepare("SELECT count(*) AS n FROM estimate_dirty");
-    this.#list = db.prepare("SELECT service_sys_id FROM estimate_dirty ORDER BY service_sys_id");
+    this.#list = new ChangedServices(db, "estimate_dirty", ESTIMATE_INPUTS_CHANGED_KEY);
   }
 
   /** These services' inputs changed. Once "all" is recorded, single services are not listed any more. */
   changed(serviceSysIds: Iterable<string>): void {
-    const flag = this.#flag.get(ESTIMATE_INPUTS_CHANGED_KEY)?.value;
-    if (flag === undefined || flag === "all") return;
-    let any = false;
-    for (const sysId of serviceSysIds) {
-      this.#mark.run(sysId);
-      any = true;
-    }
-    if (any && flag !== "1") this.#setFlag.run(ESTIMATE_INPUTS_CHANGED_KEY, "1");
+    this.#list.changed(serviceSysIds);
   }
 
   /** Anything may have changed (a staged merge): the next estimate covers every service. */
   changedAll(): void {
-    this.#setFlag.run(ESTIMATE_INPUTS_CHANGED_KEY, "all");
-    this.#clear.run();
+    this.#list.changedAll();
   }
 
   /** The estimate just stored accounts for every change so far. */
   accountedFor(): void {
-    this.#clear.run();
-    this.#setFlag.run(ESTIMATE_INPUTS_CHANGED_KEY, "0");
+    this.#list.accountedFor();
   }
 
   state(): EstimateInputsState {
-    const flag = this.#flag.get(ESTIMATE_INPUTS_CHANGED_KEY)?.value;
+    const flag = this.#list.flag();
     if (flag === "0") return { kind: "unchanged" };
-    if (flag === "1") return { kind: "services", count: this.#count.get()?.n ?? 0 };
+    if (flag === "1") return { kind: "services", count: this.#list.count() };
     return { kind: "all" };
   }
 
   /** The services listed as changed, in sys_id order. */
   changedServices(): string[] {
-    return this.#list.all().map((r) => r.service_sys_id);
+    return this.#list.list();
   }
 }

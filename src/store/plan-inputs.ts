@@ -13,25 +13,18 @@
 // The meta flag says how much is known: "0" nothing changed since the last plan, "1" the services in plan_dirty,
 // "all" or absent (a new cache, or one made before this table): every service is planned.
 import type Database from "better-sqlite3";
+import { ChangedServices } from "./changed-services.js";
 
 export const PLAN_INPUTS_CHANGED_KEY = "planInputsChanged";
 
 export type PlanScope = { kind: "all" } | { kind: "services"; sysIds: string[] };
 
 export class PlanInputs {
-  readonly #flag: Database.Statement<[string], { value: string }>;
-  readonly #setFlag: Database.Statement<[string, string]>;
-  readonly #mark: Database.Statement<[string]>;
-  readonly #clear: Database.Statement<[]>;
+  readonly #list: ChangedServices;
   readonly #scope: Database.Statement<[], { sys_id: string }>;
 
   constructor(db: Database.Database) {
-    this.#flag = db.prepare("SELECT value FROM meta WHERE key = ?");
-    this.#setFlag = db.prepare(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    );
-    this.#mark = db.prepare("INSERT OR IGNORE INTO plan_dirty (service_sys_id) VALUES (?)");
-    this.#clear = db.prepare("DELETE FROM plan_dirty");
+    this.#list = new ChangedServices(db, "plan_dirty", PLAN_INPUTS_CHANGED_KEY);
     this.#scope = db.prepare(
       `SELECT service_sys_id AS sys_id FROM plan_dirty
        UNION SELECT service_sys_id FROM estimate_dirty
@@ -43,20 +36,12 @@ export class PlanInputs {
 
   /** These services' plans may have changed (inside the caller's transaction). */
   changed(serviceSysIds: Iterable<string>): void {
-    const flag = this.#flag.get(PLAN_INPUTS_CHANGED_KEY)?.value;
-    if (flag === undefined || flag === "all") return;
-    let any = false;
-    for (const sysId of serviceSysIds) {
-      this.#mark.run(sysId);
-      any = true;
-    }
-    if (any && flag !== "1") this.#setFlag.run(PLAN_INPUTS_CHANGED_KEY, "1");
+    this.#list.changed(serviceSysIds);
   }
 
   /** Every service's plan may have changed (all estimates replaced). */
   changedAll(): void {
-    this.#setFlag.run(PLAN_INPUTS_CHANGED_KEY, "all");
-    this.#clear.run();
+    this.#list.changedAll();
   }
 
   /**
@@ -65,14 +50,12 @@ export class PlanInputs {
    * `estimateInputsAll`: the estimate flag says anything may have changed (a staged load not estimated yet).
    */
   scope(estimateInputsAll: boolean): PlanScope {
-    const flag = this.#flag.get(PLAN_INPUTS_CHANGED_KEY)?.value;
-    if (flag === undefined || flag === "all" || estimateInputsAll) return { kind: "all" };
+    if (this.#list.flag() === "all" || estimateInputsAll) return { kind: "all" };
     return { kind: "services", sysIds: this.#scope.all().map((r) => r.sys_id) };
   }
 
   /** The plan just persisted accounts for every change listed so far. */
   accountedFor(): void {
-    this.#clear.run();
-    this.#setFlag.run(PLAN_INPUTS_CHANGED_KEY, "0");
+    this.#list.accountedFor();
   }
 }
