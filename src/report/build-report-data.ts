@@ -37,6 +37,7 @@ function line(r: ServiceFootprintRow, totalKg: number): ReportServiceLine {
     name: r.name,
     domain: r.domain,
     ownedBy: r.ownedBy,
+    ownerName: r.ownerName,
     usageStatus: v.usageStatus,
     co2eKgYear: v.co2eKgYear,
     shareOfTotal: share(v.co2eKgYear, totalKg),

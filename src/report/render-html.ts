@@ -383,6 +383,8 @@ function serviceCell(column: ServiceColumn, s: ReportServiceLine, i: number, l: 
     case "usage":
       return { text: l.statusName(s.usageStatus), className: "nw" };
     case "owner":
+      // The person's name when the record was read with it; else the reference itself, set as an identifier.
+      if (s.ownerName !== "") return { text: s.ownerName };
       return { text: s.ownedBy || l.noOwner, className: s.ownedBy ? "id" : "" };
   }
 }

@@ -9,8 +9,10 @@ export interface ReportServiceLine {
   sysId: string;
   name: string;
   domain: string;
-  /** sys_id of the owner (sys_user), "" when none: the cache keeps the reference, not the name. */
+  /** sys_id of the owner (sys_user), "" when none. */
   ownedBy: string;
+  /** The owner's name as read with the record; "" when unknown (the sys_id is shown then). */
+  ownerName: string;
   usageStatus: UsageStatus;
   co2eKgYear: number;
   /** Share of the portfolio's year total (0–1). */

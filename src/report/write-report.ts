@@ -6,7 +6,7 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { ConnectorError } from "../lib/connector-error.js";
 import { reportServiceRows } from "../store/report-queries.js";
-import { type ReportConfigLike, readReportData } from "./read-report-data.js";
+import { namePathsFor, type ReportConfigLike, readReportData } from "./read-report-data.js";
 import { csvLines } from "./render-csv.js";
 import { renderHtml } from "./render-html.js";
 import { jsonChunks } from "./render-json.js";
@@ -53,11 +53,11 @@ export function* reportChunks(
       );
     }
     if (options.format === "csv") {
-      yield* csvLines(reportServiceRows(db));
+      yield* csvLines(reportServiceRows(db, namePathsFor(config)));
       return;
     }
     const data = readReportData(db, config, now);
-    if (options.format === "json") yield* jsonChunks(data, reportServiceRows(db));
+    if (options.format === "json") yield* jsonChunks(data, reportServiceRows(db, namePathsFor(config)));
     else yield renderHtml(data);
   } finally {
     if (own && db.inTransaction) db.exec("COMMIT");

@@ -3,6 +3,7 @@
 // still in operation). Read-only queries over the estimates joined to the cached catalogue.
 import type Database from "better-sqlite3";
 import type { ServiceYearView, UsageStatus } from "../domain/estimate.js";
+import { DEFAULT_REFERENCE_NAME_PATHS, type ReferenceNamePaths } from "./reference-names.js";
 
 export interface PortfolioTotals {
   services: number;
@@ -21,6 +22,8 @@ export interface ServiceFootprintRow {
   domain: string;
   /** sys_id of the owner (sys_user). */
   ownedBy: string;
+  /** The owner's name as read with the record (reference-names.ts); "" when not read yet or not mapped. */
+  ownerName: string;
   usageStatus: UsageStatus;
   view: ServiceYearView;
 }
@@ -30,11 +33,14 @@ interface Row {
   name: string;
   domain: string;
   owned_by: string;
+  owner_name: string | null;
   usage_status: UsageStatus;
   year_view_json: string;
 }
 
-const SELECT = `SELECT s.sys_id, s.name, s.domain, s.owned_by, e.usage_status, e.year_view_json
+/** Its one parameter: the owner's name's JSON path in raw_json (ReferenceNamePaths.ownedBy; NULL: no name). */
+const SELECT = `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.raw_json ->> ? AS owner_name, e.usage_status,
+                       e.year_view_json
                   FROM estimates e JOIN services s ON s.sys_id = e.service_sys_id
                  WHERE s.tombstoned_at IS NULL AND s.retired = 0`;
 
@@ -44,6 +50,7 @@ function toRow(r: Row): ServiceFootprintRow {
     name: r.name,
     domain: r.domain,
     ownedBy: r.owned_by,
+    ownerName: typeof r.owner_name === "string" ? r.owner_name : "",
     usageStatus: r.usage_status,
     view: JSON.parse(r.year_view_json) as ServiceYearView,
   };
@@ -60,7 +67,7 @@ export function portfolioTotals(db: Database.Database): PortfolioTotals {
     runPeriod: "",
     carbonMethod: "",
   };
-  for (const r of db.prepare<[], Row>(SELECT).iterate()) {
+  for (const r of db.prepare<[null], Row>(SELECT).iterate(null)) {
     const view = JSON.parse(r.year_view_json) as ServiceYearView;
     totals.services++;
     totals.co2eKgYear += view.co2eKgYear;
@@ -75,17 +82,28 @@ export function portfolioTotals(db: Database.Database): PortfolioTotals {
 }
 
 /** The `limit` services in operation with the largest footprint over the year. */
-export function topEmitters(db: Database.Database, limit: number): ServiceFootprintRow[] {
-  return db.prepare<[number], Row>(`${SELECT} ORDER BY e.co2e_kg_year DESC, s.sys_id LIMIT ?`).all(limit).map(toRow);
+export function topEmitters(
+  db: Database.Database,
+  limit: number,
+  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+): ServiceFootprintRow[] {
+  return db
+    .prepare<[string | null, number], Row>(`${SELECT} ORDER BY e.co2e_kg_year DESC, s.sys_id LIMIT ?`)
+    .all(names.ownedBy, limit)
+    .map(toRow);
 }
 
 /** Services in operation flagged unused or underused, largest footprint first: what a portfolio review looks at. */
-export function retirementCandidates(db: Database.Database, limit: number): ServiceFootprintRow[] {
+export function retirementCandidates(
+  db: Database.Database,
+  limit: number,
+  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+): ServiceFootprintRow[] {
   return db
-    .prepare<[number], Row>(
+    .prepare<[string | null, number], Row>(
       `${SELECT} AND e.usage_status IN ('unused', 'underused') ORDER BY e.co2e_kg_year DESC, s.sys_id LIMIT ?`,
     )
-    .all(limit)
+    .all(names.ownedBy, limit)
     .map(toRow);
 }
 

@@ -8,6 +8,7 @@ import { addCo2e, zeroCo2e } from "../domain/add-co2e.js";
 import type { CarbonGrade, Co2eG, ConfidenceLevel, ServiceYearView, UsageStatus } from "../domain/estimate.js";
 import { EstimateRepository } from "./estimate-repository.js";
 import type { ServiceFootprintRow } from "./footprint-queries.js";
+import { DEFAULT_REFERENCE_NAME_PATHS, type ReferenceNamePaths } from "./reference-names.js";
 
 /** Services and their year footprint in one group of a distribution. */
 export interface GroupTotal<K> {
@@ -65,10 +66,14 @@ export interface ReportServiceRow {
   sysId: string;
   name: string;
   domain: string;
-  /** sys_id of the owner (sys_user), "" when none: the cache keeps the reference, not the person's name. */
+  /** sys_id of the owner (sys_user), "" when none. */
   ownedBy: string;
+  /** The owner's name as read with the record (reference-names.ts), "" when not read yet or not mapped. */
+  ownerName: string;
   /** sys_id of the support group (sys_user_group), "" when none. */
   supportGroup: string;
+  /** The support group's name, "" when not read yet or not mapped. */
+  supportGroupName: string;
   retired: boolean;
   /** The run month the year view ends before, `YYYY-MM-01`. */
   runPeriod: string;
@@ -190,30 +195,40 @@ interface FootprintDbRow {
   name: string;
   domain: string;
   owned_by: string;
+  owner_name: string | null;
   usage_status: UsageStatus;
   year_view_json: string;
 }
+
+/** A JSON path's value in raw_json as text, "" when absent (a record read before its names were asked for). */
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /**
  * The `limit` used services in operation with the highest footprint per visit. Only `used` services: an unused or
  * underused service spreads its hosting over a handful of visits, so its per-visit figure says "little used" (the
  * retirement list shows those), not "heavy per use".
  */
-export function perVisitRanking(db: Database.Database, limit: number): ServiceFootprintRow[] {
+export function perVisitRanking(
+  db: Database.Database,
+  limit: number,
+  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+): ServiceFootprintRow[] {
   return db
-    .prepare<[number], FootprintDbRow>(
-      `SELECT s.sys_id, s.name, s.domain, s.owned_by, e.usage_status, e.year_view_json
+    .prepare<[string | null, number], FootprintDbRow>(
+      `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.raw_json ->> ? AS owner_name, e.usage_status,
+              e.year_view_json
          FROM estimates e JOIN services s ON s.sys_id = e.service_sys_id
         WHERE ${IN_OPERATION} AND e.usage_status = 'used'
           AND json_extract(e.year_view_json, '$.gPerVisitYear') IS NOT NULL
         ORDER BY json_extract(e.year_view_json, '$.gPerVisitYear') DESC, s.sys_id LIMIT ?`,
     )
-    .all(limit)
+    .all(names.ownedBy, limit)
     .map((r) => ({
       sysId: r.sys_id,
       name: r.name,
       domain: r.domain,
       ownedBy: r.owned_by,
+      ownerName: text(r.owner_name),
       usageStatus: r.usage_status,
       view: JSON.parse(r.year_view_json) as ServiceYearView,
     }));
@@ -246,33 +261,41 @@ export function reportCoverage(db: Database.Database): ReportCoverage {
 }
 
 /** Every service with an estimate that is not deleted on the instance (retired ones included), in sys_id order. */
-export function* reportServiceRows(db: Database.Database): Generator<ReportServiceRow> {
+export function* reportServiceRows(
+  db: Database.Database,
+  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+): Generator<ReportServiceRow> {
   const rows = db
     .prepare<
-      [],
+      [string | null, string | null],
       {
         sys_id: string;
         name: string;
         domain: string;
         owned_by: string;
+        owner_name: string | null;
         support_group: string;
+        group_name: string | null;
         retired: number;
         run_period: string;
         year_view_json: string;
       }
     >(
-      `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.support_group, s.retired, e.run_period, e.year_view_json
+      `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.raw_json ->> ? AS owner_name, s.support_group,
+              s.raw_json ->> ? AS group_name, s.retired, e.run_period, e.year_view_json
          FROM estimates e JOIN services s ON s.sys_id = e.service_sys_id
         WHERE s.tombstoned_at IS NULL ORDER BY s.sys_id`,
     )
-    .iterate();
+    .iterate(names.ownedBy, names.supportGroup);
   for (const r of rows) {
     yield {
       sysId: r.sys_id,
       name: r.name,
       domain: r.domain,
       ownedBy: r.owned_by,
+      ownerName: text(r.owner_name),
       supportGroup: r.support_group,
+      supportGroupName: text(r.group_name),
       retired: r.retired === 1,
       runPeriod: r.run_period,
       view: JSON.parse(r.year_view_json) as ServiceYearView,

@@ -2,6 +2,7 @@
 // quarantines it with the reason returned here, and the rest of the page carries on (DESIGN.md §4 invariant 3).
 import type { CatalogueFields } from "../config/catalogue-schema.js";
 import type { DeclaredHosting, HostingMode, Service } from "../domain/service.js";
+import { displayNameKey } from "../store/reference-names.js";
 import { FieldProblem, type RawRecord, readDateTime, readNumber, readString, readSysId } from "./read-field.js";
 
 export type MapResult<T> = { ok: true; value: T } | { ok: false; sysId: string; reason: string };
@@ -75,10 +76,13 @@ export function mapServiceRecord(raw: RawRecord, m: ServiceMapping): MapResult<S
   }
 }
 
-/** The columns to request (`sysparm_fields`): the mapped ones, the owned ones and the keyset columns. */
+/** The columns to request (`sysparm_fields`): the mapped ones, the owned ones, the keyset columns, then the names. */
 export function serviceColumns(m: ServiceMapping): string[] {
   const cols = new Set(["sys_id", "sys_updated_on", "sys_mod_count", "sys_class_name"]);
   for (const c of Object.values(m.fields)) if (c !== null) cols.add(c);
   for (const c of m.ownedColumns) cols.add(c);
+  // The owner's and the support group's names, dot-walked with the record (store/reference-names.ts): the report
+  // names people and groups rather than sys_ids, without reading sys_user or sys_user_group.
+  for (const c of [m.fields.ownedBy, m.fields.supportGroup]) if (c !== null) cols.add(displayNameKey(c));
   return [...cols];
 }

@@ -201,9 +201,13 @@ export class PullHarness {
   }
 
   /** The columns the connector requests for a stream (sysparm_fields), system fields included. */
+  /**
+   * The record's own fields the pull reads, for the content hashes: the dot-walked names (`owned_by.name`) are the
+   * referenced records' values, which the instance's hash of this table does not hold.
+   */
   fields(stream: StreamName): string[] {
     const spec = stream === "services" ? serviceStream(this.config) : usageStream(this.config);
-    return fieldList(spec.fields);
+    return fieldList(spec.fields).filter((f) => !f.includes("."));
   }
 
   table(stream: StreamName): string {

@@ -39,7 +39,9 @@ function row(name: string, domain = "Mobilité"): ReportServiceRow {
     name,
     domain,
     ownedBy: "",
+    ownerName: "",
     supportGroup: "b".repeat(32),
+    supportGroupName: "Équipe Web",
     retired: false,
     runPeriod: "2026-11-01",
     view,
@@ -80,7 +82,8 @@ describe("csvLines", () => {
     expect(lines[0]).toBe(`\uFEFF${CSV_HEADER.join(",")}\r\n`);
     expect(lines.every((l) => l.endsWith("\r\n"))).toBe(true);
     expect(lines[1]).toBe(
-      `${"a".repeat(32)},"'=cmd|' /C calc'!A0","Relation, usagers",,${"b".repeat(32)},false,no-data,2025-11-01,2026-10-01,` +
+      `${"a".repeat(32)},"'=cmd|' /C calc'!A0","Relation, usagers",,,${"b".repeat(32)},Équipe Web,false,no-data,` +
+        "2025-11-01,2026-10-01," +
         "5,0.4,3,0.5,1.5,1,4,12.5,0,0,,,,,empreinte-dscf/1 fr-2024\r\n",
     );
     expect(lines[2]?.split(",")[1]).toBe("Portail");

@@ -27,7 +27,7 @@ const SERVICE_FIELDS =
   "support_group,u_domain,u_hosting_mode,u_vcpu_count,u_ram_gb,u_ssd_tb,u_hdd_tb,u_server_count,u_pue," +
   "u_cpu_utilization,u_host_share,u_host_country,u_co2e_kg_year,u_co2e_kg_month,u_energy_kwh_year," +
   "u_co2e_g_per_visit,u_carbon_grade,u_carbon_confidence,u_usage_status,u_visits_year,u_carbon_method," +
-  "u_carbon_computed_on";
+  "u_carbon_computed_on,owned_by.name,support_group.name";
 const USAGE_FIELDS =
   "sys_id,sys_updated_on,sys_mod_count,u_service,u_period,u_visits,u_page_views,u_transactions,u_data_gb," +
   "u_avg_session_min,u_mobile_share";
