@@ -74,11 +74,6 @@ export function payloadHash(fields: Readonly<Record<string, string>>): string {
   return hash("sha256", JSON.stringify(sorted), "hex").slice(0, 32);
 }
 
-/** True when no two items share a sys_id: set-based statements then give the same result as one per item, in order. */
-function distinctSysIds(items: ReadonlyArray<{ sysId: string }>): boolean {
-  return new Set(items.map((i) => i.sysId)).size === items.length;
-}
-
 export class OutboxRepository {
   readonly #db: Database.Database;
   readonly #lease: Lease;
@@ -91,9 +86,7 @@ export class OutboxRepository {
   readonly #doneMany: Database.Statement<[string, string]>;
   readonly #putWrittenMany: Database.Statement<{ now: string; writes: string }>;
   readonly #resolveConflictsOf: Database.Statement<{ now: string; writes: string }>;
-  readonly #supersede: Database.Statement<[string, string]>;
   readonly #supersedeMany: Database.Statement<{ now: string; ids: string }>;
-  readonly #insert: Database.Statement<[number, string, string, string, string]>;
   readonly #insertMany: Database.Statement<{ run: number; now: string; writes: string }>;
   readonly #putConflict: Database.Statement<[string, string, string, string, string, string, string]>;
   readonly #pendingAfter: Database.Statement<[number, number], OutboxRow>;
@@ -147,18 +140,14 @@ export class OutboxRepository {
         WHERE resolved_at IS NULL AND (sys_id, column) IN
           (SELECT w.value ->> 0, f.key FROM json_each(@writes) AS w, json_each(w.value, '$[1]') AS f)`,
     );
-    this.#supersede = db.prepare(
-      "UPDATE outbox SET state = 'superseded', finished_at = ? WHERE sys_id = ? AND state = 'pending'",
-    );
-    // INDEXED BY: left to itself the planner scans every pending row (outbox_pending) for each plan chunk instead of
-    // looking the chunk's records up, which made saving a 100,000-write plan quadratic (see migration 5).
+    // After the plan's writes are inserted: each record keeps its newest pending write only (the plan's, or the
+    // plan's last when it writes a record twice). INDEXED BY: left to itself the planner scans every pending row
+    // (outbox_pending) for each plan chunk instead of looking the chunk's records up, which made saving a
+    // 100,000-write plan quadratic (see migration 5).
     this.#supersedeMany = db.prepare(
       `UPDATE outbox INDEXED BY outbox_pending_sys_id SET state = 'superseded', finished_at = @now
-        WHERE state = 'pending' AND sys_id IN (SELECT value FROM json_each(@ids))`,
-    );
-    this.#insert = db.prepare(
-      `INSERT INTO outbox (run_id, sys_id, fields_json, payload_hash, state, created_at)
-       VALUES (?, ?, ?, ?, 'pending', ?)`,
+        WHERE state = 'pending' AND sys_id IN (SELECT value FROM json_each(@ids))
+          AND id < (SELECT max(o.id) FROM outbox AS o WHERE o.sys_id = outbox.sys_id AND o.state = 'pending')`,
     );
     // `writes`: [[sys_id, fields JSON, payload hash], …]; ids are given in the plan's order.
     this.#insertMany = db.prepare(
@@ -206,19 +195,11 @@ export class OutboxRepository {
   ): number {
     const now = iso(nowMs);
     return this.#fenced("persist the write plan", fencingToken, () => {
-      const rows = plan.writes.map((w) => [w.sysId, JSON.stringify(w.fields), payloadHash(w.fields)]);
-      if (distinctSysIds(plan.writes)) {
-        // One statement each for the whole plan: the records' older pending writes, then the new ones.
-        if (rows.length > 0) {
-          this.#supersedeMany.run({ now, ids: JSON.stringify(plan.writes.map((w) => w.sysId)) });
-          this.#insertMany.run({ run: runId, now, writes: JSON.stringify(rows) });
-        }
-      } else {
-        // A plan writing one record twice: the later write supersedes the earlier, as it always has.
-        for (const [sysId, fieldsJson, hash] of rows as Array<[string, string, string]>) {
-          this.#supersede.run(now, sysId);
-          this.#insert.run(runId, sysId, fieldsJson, hash, now);
-        }
+      if (plan.writes.length > 0) {
+        // One statement each for the whole plan: the new writes, then the records' older pending ones superseded.
+        const rows = plan.writes.map((w) => [w.sysId, JSON.stringify(w.fields), payloadHash(w.fields)]);
+        this.#insertMany.run({ run: runId, now, writes: JSON.stringify(rows) });
+        this.#supersedeMany.run({ now, ids: JSON.stringify(plan.writes.map((w) => w.sysId)) });
       }
       for (const c of plan.conflicts)
         this.#putConflict.run(c.sysId, c.column, c.remote, c.lastWritten, c.wanted, now, now);

@@ -219,7 +219,8 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
   // flat as the catalogue grows (DESIGN.md §4, Efficiency).
   const openBefore = new Set(outbox.openConflicts().map((c) => c.sysId));
   const plannedSysIds = new Set<string>();
-  const scope = planScope(db, cache, options, planConfigKey(config, columnTypes));
+  const configKey = planConfigKey(config, columnTypes);
+  const scope = planScope(db, cache, options, configKey);
   for (const chunk of serviceChunks(cache, scope)) {
     result.compared += chunk.filter((s) => !s.retired).length;
     let plan: WritePlan = planWrites({ ...base, services: planServices(chunk, estimates, outbox) });
@@ -256,7 +257,7 @@ export async function runPushStage(deps: PushStageDeps, options: PushStageOption
   // The plan is persisted: what it was made from is accounted for (a dry run persists nothing, a plan of named
   // services only covers them). A run stopped before this line plans the same services again.
   if (!options.dryRun && options.only === undefined) {
-    accountForPlan(db, cache, fencingToken, planConfigKey(config, columnTypes));
+    accountForPlan(db, cache, fencingToken, configKey);
   }
 
   // Conflicts that no longer stand (a human put our value back, or --force wrote over it) are closed.

@@ -116,6 +116,18 @@ describe("OutboxRepository", () => {
     outbox.enqueue({ writes: [{ sysId: A, fields: { u_visits_year: "20" } }], conflicts: [] }, 2, token, T0 + 1);
     expect(outbox.pending().map((p) => p.fields)).toEqual([{ u_visits_year: "20" }]);
     expect(outbox.counts()).toMatchObject({ pending: 1, superseded: 1 });
+    // A plan that writes a record twice keeps its later write; other records' pending writes are untouched.
+    const twice = [
+      { sysId: A, fields: { u_visits_year: "30" } },
+      { sysId: B, fields: { u_visits_year: "5" } },
+      { sysId: A, fields: { u_visits_year: "40" } },
+    ];
+    outbox.enqueue({ writes: twice, conflicts: [] }, 3, token, T0 + 2);
+    expect(outbox.pending().map((p) => [p.sysId, p.fields])).toEqual([
+      [B, { u_visits_year: "5" }],
+      [A, { u_visits_year: "40" }],
+    ]);
+    expect(outbox.counts()).toMatchObject({ pending: 2, superseded: 3 });
   });
 
   it("records conflicts, refreshes them, and resolves one when empreinte writes that column again (--force)", () => {
