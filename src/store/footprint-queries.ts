@@ -81,30 +81,36 @@ export function portfolioTotals(db: Database.Database): PortfolioTotals {
   return totals;
 }
 
-/** The `limit` services in operation with the largest footprint over the year. */
-export function topEmitters(
+/**
+ * Up to `limit` services in operation, in the given order, narrowed by `filter` (an SQL condition over `s` and `e`).
+ * Both are constants of this layer's callers, never user input.
+ */
+export function footprintRows(
   db: Database.Database,
+  query: { filter?: string; orderBy: string },
   limit: number,
   names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
 ): ServiceFootprintRow[] {
+  const filter = query.filter === undefined ? "" : ` AND ${query.filter}`;
   return db
-    .prepare<[string | null, number], Row>(`${SELECT} ORDER BY e.co2e_kg_year DESC, s.sys_id LIMIT ?`)
+    .prepare<[string | null, number], Row>(`${SELECT}${filter} ORDER BY ${query.orderBy}, s.sys_id LIMIT ?`)
     .all(names.ownedBy, limit)
     .map(toRow);
+}
+
+/** The `limit` services in operation with the largest footprint over the year. */
+export function topEmitters(db: Database.Database, limit: number, names?: ReferenceNamePaths): ServiceFootprintRow[] {
+  return footprintRows(db, { orderBy: "e.co2e_kg_year DESC" }, limit, names);
 }
 
 /** Services in operation flagged unused or underused, largest footprint first: what a portfolio review looks at. */
 export function retirementCandidates(
   db: Database.Database,
   limit: number,
-  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+  names?: ReferenceNamePaths,
 ): ServiceFootprintRow[] {
-  return db
-    .prepare<[string | null, number], Row>(
-      `${SELECT} AND e.usage_status IN ('unused', 'underused') ORDER BY e.co2e_kg_year DESC, s.sys_id LIMIT ?`,
-    )
-    .all(names.ownedBy, limit)
-    .map(toRow);
+  const query = { filter: "e.usage_status IN ('unused', 'underused')", orderBy: "e.co2e_kg_year DESC" };
+  return footprintRows(db, query, limit, names);
 }
 
 /** How many services in operation are retirement candidates, and their footprint. */

@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import { addCo2e, zeroCo2e } from "../domain/add-co2e.js";
 import type { CarbonGrade, Co2eG, ConfidenceLevel, ServiceYearView, UsageStatus } from "../domain/estimate.js";
 import { EstimateRepository } from "./estimate-repository.js";
-import type { ServiceFootprintRow } from "./footprint-queries.js";
+import { footprintRows, type ServiceFootprintRow } from "./footprint-queries.js";
 import { DEFAULT_REFERENCE_NAME_PATHS, type ReferenceNamePaths } from "./reference-names.js";
 
 /** Services and their year footprint in one group of a distribution. */
@@ -190,16 +190,6 @@ export function monthlyTotals(db: Database.Database): MonthTotal[] {
   return [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
 
-interface FootprintDbRow {
-  sys_id: string;
-  name: string;
-  domain: string;
-  owned_by: string;
-  owner_name: string | null;
-  usage_status: UsageStatus;
-  year_view_json: string;
-}
-
 /** A JSON path's value in raw_json as text, "" when absent (a record read before its names were asked for). */
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
@@ -211,27 +201,13 @@ const text = (v: unknown): string => (typeof v === "string" ? v : "");
 export function perVisitRanking(
   db: Database.Database,
   limit: number,
-  names: ReferenceNamePaths = DEFAULT_REFERENCE_NAME_PATHS,
+  names?: ReferenceNamePaths,
 ): ServiceFootprintRow[] {
-  return db
-    .prepare<[string | null, number], FootprintDbRow>(
-      `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.raw_json ->> ? AS owner_name, e.usage_status,
-              e.year_view_json
-         FROM estimates e JOIN services s ON s.sys_id = e.service_sys_id
-        WHERE ${IN_OPERATION} AND e.usage_status = 'used'
-          AND json_extract(e.year_view_json, '$.gPerVisitYear') IS NOT NULL
-        ORDER BY json_extract(e.year_view_json, '$.gPerVisitYear') DESC, s.sys_id LIMIT ?`,
-    )
-    .all(names.ownedBy, limit)
-    .map((r) => ({
-      sysId: r.sys_id,
-      name: r.name,
-      domain: r.domain,
-      ownedBy: r.owned_by,
-      ownerName: text(r.owner_name),
-      usageStatus: r.usage_status,
-      view: JSON.parse(r.year_view_json) as ServiceYearView,
-    }));
+  const query = {
+    filter: "e.usage_status = 'used' AND json_extract(e.year_view_json, '$.gPerVisitYear') IS NOT NULL",
+    orderBy: "json_extract(e.year_view_json, '$.gPerVisitYear') DESC",
+  };
+  return footprintRows(db, query, limit, names);
 }
 
 /** What the report does not count, and when the estimates were computed. */
