@@ -45,8 +45,8 @@ registerReport(program);
 // up to ~4 × by default: its garbage (pages, rows, responses) otherwise filled 100+ MiB of heap per thread before
 // being collected. Measured (scripts/bench.ts, sync at 20,000 services, the same code with and without): peak RSS
 // 296–330 → 209–215 MiB, CPU +5 %. 1.25 × peaked about as high at 100,000 (217–235 against 219–247 MiB) and paused
-// twice as long in full collections (3.2 s against 1.7 s). V8 reads the flag at each collection, so setting it now applies to this thread
-// and to the worker threads. The dev instance's large live heap is left to V8's defaults.
+// twice as long in full collections (3.2 s against 1.7 s). V8 reads the flag at each collection, so setting it now
+// applies to this thread and to the worker threads. The dev instance's large live heap is left to V8's defaults.
 program.hook("preAction", (_program, action) => {
   if (action.name() !== "simulator") setFlagsFromString("--heap-growing-percent=50");
 });

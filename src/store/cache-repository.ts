@@ -912,12 +912,8 @@ export class CacheRepository {
   }
 
   counts(): CacheCounts {
-    const services = this.#serviceCounts.get() ?? { live: 0, retired: 0, tombstoned: 0 };
     const usage = this.#usageCounts.get() ?? { live: 0, tombstoned: 0 };
-    return {
-      services: { live: services.live, retired: services.retired, tombstoned: services.tombstoned },
-      usage: { live: usage.live, tombstoned: usage.tombstoned },
-    };
+    return { services: this.serviceCounts(), usage: { live: usage.live, tombstoned: usage.tombstoned } };
   }
 
   /**
