@@ -10,7 +10,7 @@
 // here, between the info lines that end each stage.
 //
 // Run: npm run bench -- [--sizes S,M,L] [--profiles none,realistic] [--modes patch,batch] [--no-naive] [--full-only]
-//                       [--node-flags "--max-semi-space-size=8"] [--timelines tmp/bench-timelines] [--out tmp/bench.json]
+//                       [--node-flags "--max-semi-space-size=8"] [--instance-node-flags "--cpu-prof"] [--timelines tmp/bench-timelines] [--out tmp/bench.json]
 // Budgets (issue #8, this 2-core machine): requests ÷ minimum ≤ 1.05; writes ÷ changed = 1.00; no-op sync ≤ 3
 // requests and 0 writes; L full sync without latency ≤ 90 s and ≤ 300 MB RSS; realistic: wall ≤ 1.2 × lower bound
 // and connector CPU ≤ 10 % of wall; naive ÷ empreinte requests on the daily 1 %-change run ≥ 20.
@@ -56,7 +56,10 @@ interface Instance {
 async function startInstance(services: number): Promise<Instance> {
   const args = ["simulator", "--json", "--port", "0", "--services", String(services), "--months", "24"];
   args.push("--anchor", "2026-11", "--max-concurrent", String(CONCURRENCY), "--seed", "1");
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...instanceNodeFlags, CLI, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const line = await new Promise<string>((res, rej) => {
     reader.once("line", res);
@@ -568,6 +571,7 @@ const naive = !process.argv.includes("--no-naive");
 const fullOnly = process.argv.includes("--full-only");
 /** Extra node flags for the connector's process (to measure V8 heap settings), space-separated. */
 const nodeFlags = stringArg("--node-flags", "").split(" ").filter(Boolean);
+const instanceNodeFlags = stringArg("--instance-node-flags", "").split(" ").filter(Boolean);
 /** A folder for each run's memory timeline (RSS from /proc, the main thread's heap, stage ends); none by default. */
 const timelines = stringArg("--timelines", "");
 const out = stringArg("--out", "tmp/bench.json");

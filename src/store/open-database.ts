@@ -8,6 +8,8 @@ import { toStoreError } from "./to-store-error.js";
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /** 16,384 pages of 4 KiB = 64 MiB of WAL between automatic checkpoints; see the PRAGMA below. */
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 16_384;
+/** Helper threads SQLite's sorter may use for one large sort (PRAGMA threads); see below. */
+const SORTER_THREADS = 1;
 
 export interface OpenDatabaseOptions {
   /** File path (the CLI passes EMPREINTE_DB, default `./empreinte.db`), or ":memory:" for tests. */
@@ -92,6 +94,11 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     // on 200k random-key usage rows in 1,000-row commits, system CPU 3.2 s → 1.8 s and wall time −35%. The WAL file
     // is deleted when the last connection closes.
     db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES}`);
+    // A large sort (the read indexes built after a first load, a staged load's merge) may use one helper thread: the
+    // second vCPU is otherwise idle then, since the instance waits for the next request. Measured on 2.2 million usage
+    // rows: the covering read index in 3.2 s instead of 5.7–6.8 s, for +16 MB of peak RSS (two helpers: no faster,
+    // +32 MB). Small sorts stay in one thread.
+    db.pragma(`threads = ${SORTER_THREADS}`);
     db.pragma("foreign_keys = ON");
     migrate(db, options.migrations ?? migrations);
     return db;

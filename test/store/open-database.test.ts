@@ -12,7 +12,7 @@ describe("openDatabase", () => {
   let tmp: TempDir;
   afterEach(() => tmp?.cleanup());
 
-  it("creates a new file with mode 0600, WAL, FULL sync, busy_timeout and foreign keys", () => {
+  it("creates a new file with mode 0600, WAL, FULL sync, busy_timeout, foreign keys and a sorter helper thread", () => {
     tmp = tempDir();
     const db = openDatabase({ path: tmp.dbPath, busyTimeoutMs: 1234 });
     db.prepare("INSERT INTO meta (key, value) VALUES ('k', 'v')").run();
@@ -24,6 +24,8 @@ describe("openDatabase", () => {
     expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL
     expect(db.pragma("busy_timeout", { simple: true })).toBe(1234);
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    // One helper thread for large sorts (the read indexes after a first load): SQLite answers 0 if built without.
+    expect(db.pragma("threads", { simple: true })).toBe(1);
     expect(db.pragma("user_version", { simple: true })).toBe(latestSchemaVersion);
     db.close();
   });
