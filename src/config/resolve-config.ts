@@ -3,7 +3,7 @@
 import { applyEnv, envInstanceName, envOrigins } from "./apply-env.js";
 import { collectSecrets } from "./collect-secrets.js";
 import { ConfigError } from "./config-error.js";
-import type { ConfigPath, ConfigProblem } from "./config-problem.js";
+import { type ConfigPath, type ConfigProblem, formatConfigPath } from "./config-problem.js";
 import { EmpreinteConfig } from "./config-schema.js";
 import { dropEmptyStrings } from "./drop-empty-strings.js";
 import { findLiteralSecrets } from "./find-literal-secrets.js";
@@ -79,14 +79,29 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
 
   const interpolated = interpolateEnv(options.document ?? {}, env);
   warnings.push(...findLiteralSecrets(options.document));
+  // A verb that only reads the cache never connects: the instances' unset variables (`${SN_PASSWORD}` on a machine
+  // that only has a copy of the cache) are not its problem. The instances are then replaced by the stand-in below.
+  const unusedInstanceProblems =
+    options.instanceOptional === true ? interpolated.problems.filter((p) => p.path[0] === "instances") : [];
+  for (const problem of unusedInstanceProblems) {
+    warnings.push(
+      `${formatConfigPath(problem.path)}: ${problem.message.replace(/: set it, or .*$/, "")}; ` +
+        "ignored, since this command only reads the cache and never connects to the instance",
+    );
+  }
+  const interpolationProblems = interpolated.problems.filter((p) => !unusedInstanceProblems.includes(p));
 
   const fileLayer = dropEmptyStrings(interpolated.value);
   const flagLayer = dropEmptyStrings(options.overrides ?? {});
   const envInstance = envInstanceName(mergeLayers(fileLayer, flagLayer));
   const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
-  const offline =
-    options.instanceOptional === true && (!isRecord(input.instances) || Object.keys(input.instances).length === 0);
-  if (offline) input.instances = { [envInstance]: OFFLINE_INSTANCE };
+  const noInstance = !isRecord(input.instances) || Object.keys(input.instances).length === 0;
+  const offline = options.instanceOptional === true && (noInstance || unusedInstanceProblems.length > 0);
+  if (offline) {
+    // Under the configured names, so that catalogue.instance and usage.instance still name one.
+    const names = noInstance || !isRecord(input.instances) ? [envInstance] : Object.keys(input.instances);
+    input.instances = Object.fromEntries(names.map((name) => [name, OFFLINE_INSTANCE]));
+  }
   const result = EmpreinteConfig.safeParse(input);
 
   // Point each problem at the layer that gave the value: flag, environment variable, or file line.
@@ -103,17 +118,18 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
     return where === undefined ? problem : { ...problem, message: `${problem.message} (${where})` };
   };
 
-  const problems = interpolated.problems.map(withOrigin);
+  const problems = interpolationProblems.map(withOrigin);
   if (!result.success) {
     // A value dropped for a missing variable is already reported, with the variable's name.
     const issues = result.error.issues.filter(
-      (issue) => !interpolated.problems.some((p) => startsWith(issue.path as ConfigPath, p.path)),
+      (issue) => !interpolationProblems.some((p) => startsWith(issue.path as ConfigPath, p.path)),
     );
     problems.push(...toConfigProblems(issues, { input, envInstance, origin }));
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
 
-  // No instance, no secret: the placeholder's password is nobody's, and redacting it would only blank log text.
-  const secrets = offline ? [] : collectSecrets(result.data, env);
+  // Offline, the stand-in's password is nobody's, and redacting it would only blank log text; the secret variables
+  // that are set are still redacted.
+  const secrets = offline ? collectSecrets({}, env) : collectSecrets(result.data, env);
   return { config: result.data, secrets, warnings, path: options.path };
 }

@@ -77,6 +77,45 @@ describe("loadConfig without a file", () => {
     expect(loadConfig({ env: basicEnv, cwd, instanceOptional: true }).secrets).toEqual(["s3cret-pw"]);
   });
 
+  it("lets those verbs ignore the instances' unset variables (a file that says ${SN_PASSWORD}), and nothing else", () => {
+    const file = withFile(
+      [
+        "instances:",
+        "  prod:",
+        "    url: ${SN_URL}",
+        '    auth: { kind: oauth, clientId: cid, clientSecret: "${SN_CLIENT_SECRET}" }',
+        "catalogue: { instance: prod }",
+        "usage: { instance: prod }",
+        'database: { path: "${CACHE_COPY:-copy.db}" }',
+      ].join("\n"),
+    );
+    const load = (env: Record<string, string>, instanceOptional: boolean) =>
+      loadConfig({ path: file.path, env, cwd: file.cwd, instanceOptional });
+    // A verb that connects still names every missing variable.
+    const err = configError(() => load({}, false));
+    expect(err.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("SN_URL is not set"),
+      expect.stringContaining("SN_CLIENT_SECRET is not set"),
+    ]);
+    const offline = load({}, true);
+    // The stand-in under the file's name, so catalogue.instance still names an instance; the rest of the file holds.
+    expect(offline.config.instances).toEqual({ prod: expect.objectContaining({ url: "https://offline.invalid" }) });
+    expect(offline.config.catalogue.instance).toBe("prod");
+    expect(offline.config.database.path).toBe("copy.db");
+    expect(offline.secrets).toEqual([]);
+    expect(offline.warnings).toEqual([
+      expect.stringMatching(/^instances\.prod\.url: environment variable SN_URL is not set \(or is empty\); ignored/),
+      expect.stringMatching(/^instances\.prod\.auth\.clientSecret: .*SN_CLIENT_SECRET.*never connects/),
+    ]);
+    // A secret variable that is set is still redacted.
+    expect(load({ SN_CLIENT_SECRET: "csecret" }, true).secrets).toEqual(["csecret"]);
+    // An unset variable outside the instances stops the offline verbs too.
+    const elsewhere = withFile(["report:", "  population: ${POPULATION}"].join("\n"));
+    expect(() => loadConfig({ path: elsewhere.path, env: {}, cwd: elsewhere.cwd, instanceOptional: true })).toThrow(
+      /POPULATION is not set/,
+    );
+  });
+
   it("uses OAuth client_credentials when SN_CLIENT_ID is set", () => {
     const env = { SN_INSTANCE_URL: "https://acme.service-now.com", SN_CLIENT_ID: "cid", SN_CLIENT_SECRET: "csecret" };
     const loaded = loadConfig({ env, cwd: tempDir() });

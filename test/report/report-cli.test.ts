@@ -2,7 +2,7 @@
 // config file; `npm run build` first, as `npm ci` does): the
 // format from the flag or the file's extension, `--out -` to stdout, and the exit codes of a cache with nothing
 // to report, an unknown format and an unwritable path.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportData } from "../../src/report/report-data.js";
@@ -86,5 +86,35 @@ describe("empreinte report", () => {
     expect(status.stdout).toMatch(/services\s+\d+ live/);
     expect(pull.code).toBe(78);
     expect(pull.stderr).toMatch(/no instance configured: set SN_INSTANCE_URL/);
+  }, 30_000);
+
+  it("runs on a copy of the cache with the production config file, whose SN_PASSWORD is not set here", async () => {
+    const config = join(h.dir, "production.yaml");
+    writeFileSync(
+      config,
+      [
+        "instances:",
+        "  prod:",
+        "    url: https://acme.service-now.com",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config file's own syntax
+        "    auth: { kind: basic, username: empreinte.integration, password: '${SN_PASSWORD}' }",
+        "catalogue: { instance: prod }",
+        "usage: { instance: prod }",
+        "report: { language: en }",
+      ].join("\n"),
+    );
+    const env = { EMPREINTE_DB: h.env.EMPREINTE_DB as string, EMPREINTE_CONFIG: config };
+    const html = join(h.dir, "copy.html");
+    const [r, pull] = await Promise.all([
+      runCli(["report", "--out", html], env, { built: true }),
+      runCli(["pull"], env, { built: true }),
+    ]);
+    expect(r.code).toBe(0);
+    // The rest of the file applies (English), and the operator is told what was ignored and why.
+    expect(readFileSync(html, "utf8")).toMatch(/<html lang="en"/);
+    expect(r.stderr).toMatch(/instances\.prod\.auth\.password: environment variable SN_PASSWORD is not set/);
+    expect(r.stderr).toMatch(/ignored, since this command only reads the cache/);
+    expect(pull.code).toBe(78);
+    expect(pull.stderr).toMatch(/SN_PASSWORD is not set/);
   }, 30_000);
 });
