@@ -6,7 +6,10 @@
 // Run: npx tsx scripts/bench-sim-requests.ts [--cli dist/cli/main.js] [--services 20000] [--patches 20000]
 //        [--pages 300] [--prof /tmp/simprof]
 //   --cli   the compiled CLI to run (e.g. a `tsc -p tsconfig.build.json --outDir /tmp/sim-before` build, to compare);
-//   --prof  also writes a V8 CPU profile of the instance (node --cpu-prof) into that directory.
+//   --prof  also writes a V8 CPU profile of the instance (node --cpu-prof) into that directory;
+//   --client-cost-us N  spends N µs of this process's CPU after each PATCH answer, as a connector does (the sync's
+//           push costs ~200 µs of main-thread CPU a PATCH): shows how the PATCH rate at 4 in flight falls once client
+//           and instance cost about the same on two shared vCPUs (docs/performance.md, "Where the time goes").
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -24,6 +27,16 @@ const PATCHES = Number(arg("--patches") ?? 20_000);
 const PAGES = Number(arg("--pages") ?? 300);
 const PROF_DIR = arg("--prof");
 const IN_FLIGHT = 4;
+const CLIENT_COST_US = Number(arg("--client-cost-us") ?? 0);
+
+/** Busy CPU for `CLIENT_COST_US` (a stand-in for the connector's own work on an answer). */
+function spendClientCpu(): void {
+  if (CLIENT_COST_US <= 0) return;
+  const until = performance.now() + CLIENT_COST_US / 1000;
+  while (performance.now() < until) {
+    // spin
+  }
+}
 const WARM_UP_PATCHES = 1_000;
 
 /** The owned columns send-writes.ts writes on cmdb_ci_service. */
@@ -127,6 +140,7 @@ async function patchAll(base: string, auth: string, sysIds: readonly string[], c
         patchBody(from + i),
       );
       if (res.status !== 200) throw new Error(`PATCH ${res.status}: ${res.text.slice(0, 200)}`);
+      spendClientCpu();
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
@@ -220,7 +234,8 @@ async function main(): Promise<void> {
     const patchCpu = cpuSince(pid, cpu0);
     const patchWallS = (performance.now() - w0) / 1000;
     console.log(
-      `PATCH: ${PATCHES} in ${patchWallS.toFixed(1)} s wall, instance CPU ${patchCpu.totalMs} ms ` +
+      `PATCH: ${PATCHES} in ${patchWallS.toFixed(1)} s wall (${Math.round(PATCHES / patchWallS)} a second, ` +
+        `client cost ${CLIENT_COST_US} µs each), instance CPU ${patchCpu.totalMs} ms ` +
         `(${patchCpu.split}) = ${(patchCpu.totalMs / Math.max(1, PATCHES)).toFixed(3)} ms per PATCH`,
     );
 
