@@ -1,7 +1,9 @@
 // Benchmark of the transport alone (issue #8: the L push spends its connector CPU per request in the HTTP client):
 // N PATCHes, K in flight, keep-alive, against a trivial HTTP server in a child process (so its CPU is not counted),
-// through createTransport. Prints the module's import time and the connector's CPU ms per request.
-// Run: npx tsx scripts/bench-transport.ts [--requests 20000] [--in-flight 4]
+// through createTransport. Prints the module's import time and the connector's CPU ms per request. With --client,
+// the PATCHes go through the whole client path the push uses (ServiceNowClient.patchRecord: field checks, limiter,
+// retry wrapper, Basic auth, envelope parse) instead of the bare transport.
+// Run: npx tsx scripts/bench-transport.ts [--requests 20000] [--in-flight 4] [--client]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
@@ -16,6 +18,7 @@ function argValue(name: string, fallback: number): number {
 const REQUESTS = argValue("--requests", 20_000);
 const IN_FLIGHT = argValue("--in-flight", 4);
 const WARM_UP = 500;
+const CLIENT = process.argv.includes("--client");
 
 // A Table API-sized answer to a PATCH with a limited echo.
 const SERVER = `
@@ -36,25 +39,40 @@ async function main(): Promise<void> {
   const importMs = performance.now() - importStartedMs;
 
   const transport = createTransport({ clock: systemClock });
-  const body = JSON.stringify({ u_co2e_kg: "12.5", u_co2e_updated: "2025-01-01 00:00:00" });
+  const fields = { u_co2e_kg: "12.5", u_co2e_updated: "2025-01-01 00:00:00" };
+  const body = JSON.stringify(fields);
   const headers = {
     Accept: "application/json",
     "Content-Type": "application/json",
     Authorization: "Basic ZW1wcmVpbnRlOmJlbmNo",
   };
+  const { ServiceNowClient } = await import("../src/servicenow/table-client.js");
+  const client = new ServiceNowClient({
+    instanceUrl: new URL(url).origin,
+    allowInsecureHttp: true,
+    auth: { type: "basic", username: "empreinte", password: "bench" },
+    clock: systemClock,
+    http: { maxConcurrent: IN_FLIGHT },
+  });
+  const patch = async (i: number): Promise<void> => {
+    const sysId = i.toString(16).padStart(32, "0");
+    if (CLIENT) {
+      const echo = await client.patchRecord("cmdb_ci_service", sysId, fields, { echoFields: Object.keys(fields) });
+      if (echo.sys_id === undefined) throw new Error("no echo");
+      return;
+    }
+    const response = await transport({
+      method: "PATCH",
+      url: `${url}/${sysId}?sysparm_fields=sys_id,sys_updated_on`,
+      headers,
+      body,
+      description: "PATCH bench",
+    });
+    if (response.status !== 200 || response.bodyText.length === 0) throw new Error(`bad answer ${response.status}`);
+  };
   let next = 0;
   const lane = async (count: number): Promise<void> => {
-    while (next < count) {
-      const i = next++;
-      const response = await transport({
-        method: "PATCH",
-        url: `${url}/${i.toString(16).padStart(32, "0")}?sysparm_fields=sys_id,sys_updated_on`,
-        headers,
-        body,
-        description: "PATCH bench",
-      });
-      if (response.status !== 200 || response.bodyText.length === 0) throw new Error(`bad answer ${response.status}`);
-    }
+    while (next < count) await patch(next++);
   };
   const run = (count: number) => Promise.all(Array.from({ length: IN_FLIGHT }, () => lane(count)));
 
@@ -69,7 +87,10 @@ async function main(): Promise<void> {
   server.kill();
 
   console.log(`transport module import: ${importMs.toFixed(0)} ms`);
-  console.log(`${REQUESTS} PATCHes, ${IN_FLIGHT} in flight: ${(wallMs / 1000).toFixed(2)} s wall`);
+  console.log(
+    `${REQUESTS} PATCHes through ${CLIENT ? "ServiceNowClient.patchRecord" : "the transport"}, ${IN_FLIGHT} in ` +
+      `flight: ${(wallMs / 1000).toFixed(2)} s wall`,
+  );
   console.log(
     `connector CPU: ${cpuMs.toFixed(0)} ms total, ${((cpuMs * 1000) / REQUESTS).toFixed(1)} µs per request ` +
       `(user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
