@@ -5,10 +5,9 @@
 // Run: npx tsx scripts/bench-dev-instance.ts [--sizes 1600,100000] [--dist | --cli path/to/main.js] [--anchor 2026-11]
 //   --dist  runs the built CLI (dist/cli/main.js) instead of the sources through tsx (tsx adds its transform time);
 //   --cli   runs another compiled main.js (e.g. a fresh `tsc -p tsconfig.build.json --outDir tmp/dist`).
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { startDevInstance } from "./start-dev-instance.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -40,20 +39,8 @@ function memoryMiB(pid: number): { hwm: number; rss: number } {
   return { hwm: kib("VmHWM") / 1024, rss: kib("VmRSS") / 1024 };
 }
 
-function cliCommand(services: number): [string, string[]] {
-  const common = ["simulator", "--port", "0", "--json", "--services", String(services), "--anchor", ANCHOR];
-  return CLI !== undefined
-    ? [process.execPath, [CLI, ...common]]
-    : [process.execPath, ["--import", "tsx", "src/cli/main.ts", ...common]];
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  return new Promise((resolve, reject) => {
-    reader.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before listening`)));
-  });
-}
+/** What node runs before the simulator verb: the compiled CLI when given, else the sources through tsx. */
+const ENTRY = CLI !== undefined ? [CLI] : ["--import", "tsx", "src/cli/main.ts"];
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -62,12 +49,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function measure(services: number): Promise<Figures> {
-  const [command, args] = cliCommand(services);
-  const t0 = performance.now();
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const { child, info, startupS } = await startDevInstance(ENTRY, ["--services", String(services), "--anchor", ANCHOR]);
   try {
-    const info = JSON.parse(await firstLine(child)) as { url: string; username: string; password: string };
-    const startupS = (performance.now() - t0) / 1000;
     const pid = child.pid as number;
     const atStart = memoryMiB(pid);
     const headers = {

@@ -16,12 +16,10 @@
 //                 once with random sys_ids (as a keyset read by sys_updated_on delivers them) and once with
 //                 sys_ids in order, to isolate what the cache's sys_id index costs (see docs/performance.md).
 // Budgets (DESIGN.md §4, issue #3): requests = the minimum; 100,000 × 24 in under 60 s and under 300 MB RSS.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../src/config/resolve-config.js";
 import { systemClock } from "../src/lib/clock.js";
@@ -34,6 +32,7 @@ import { openDatabase } from "../src/store/open-database.js";
 import { runPull } from "../src/sync/run-pull.js";
 import { StagedWriter } from "../src/sync/staged-writer.js";
 import { serviceStream, usageStream } from "../src/sync/stream-specs.js";
+import { type StartedDevInstance, startDevInstance } from "./start-dev-instance.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -55,41 +54,15 @@ const NO_WRITER = process.argv.includes("--no-writer");
 /** `pull --full`: also the deletion-reconciliation scan (sysparm_fields=sys_id), reported apart. */
 const FULL = process.argv.includes("--full");
 
-interface SimulatorLine {
-  url: string;
-  username: string;
-  password: string;
-}
-
-/** Starts `empreinte simulator --json` and resolves with its one JSON line and the time it took to print it. */
-async function startSimulator(): Promise<{ child: ChildProcess; line: SimulatorLine; startupS: number }> {
-  const args = [
-    "simulator",
-    "--json",
-    "--port",
-    "0",
-    "--services",
-    String(SERVICES),
-    "--months",
-    String(MONTHS),
-    "--anchor",
-    "2026-11",
-    "--max-concurrent",
-    "8",
-  ];
-  const started = performance.now();
+/** Starts the dev instance with the size asked for; its startup time is reported. */
+function startSimulator(): Promise<StartedDevInstance> {
   const entry = COMPILED
     ? [fileURLToPath(new URL("../src/cli/main.js", import.meta.url))]
     : DIST
       ? ["dist/cli/main.js"]
       : ["--import", "tsx", "src/cli/main.ts"];
-  const child = spawn(process.execPath, [...entry, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const text = await new Promise<string>((resolve, reject) => {
-    reader.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`the simulator exited with ${code} before listening`)));
-  });
-  return { child, line: JSON.parse(text) as SimulatorLine, startupS: (performance.now() - started) / 1000 };
+  const flags = ["--services", String(SERVICES), "--months", String(MONTHS), "--anchor", "2026-11"];
+  return startDevInstance(entry, [...flags, "--max-concurrent", "8"]);
 }
 
 async function admin<T>(url: string, path: string): Promise<T> {
@@ -262,14 +235,14 @@ async function main(): Promise<void> {
         usage: { pageSize: PAGE_SIZE },
         sync: { fullReconcileEveryNRuns: 0 },
       },
-      env: { SN_INSTANCE_URL: sim.line.url, SN_USERNAME: sim.line.username, SN_PASSWORD: sim.line.password },
+      env: { SN_INSTANCE_URL: sim.info.url, SN_USERNAME: sim.info.username, SN_PASSWORD: sim.info.password },
     }).config;
     // The cache exactly as `empreinte pull` opens it (synchronous FULL, WAL).
     const db = openDatabase({ path: join(dir, "bench.db") });
     const log = createLogger({ level: "warn" });
-    const auth = `Basic ${Buffer.from(`${sim.line.username}:${sim.line.password}`).toString("base64")}`;
+    const auth = `Basic ${Buffer.from(`${sim.info.username}:${sim.info.password}`).toString("base64")}`;
     const instanceCount = async (table: string): Promise<number> => {
-      const res = await fetch(`${sim.line.url}/api/now/stats/${table}?sysparm_count=true`, {
+      const res = await fetch(`${sim.info.url}/api/now/stats/${table}?sysparm_count=true`, {
         headers: { authorization: auth, accept: "application/json" },
       });
       return Number(((await res.json()) as { result: { stats: { count: string } } }).result.stats.count);
@@ -308,7 +281,7 @@ async function main(): Promise<void> {
       ["usage", usageStream(config)],
     ] as const) {
       const requests = await admin<{ query: string; durationMs: number }[]>(
-        sim.line.url,
+        sim.info.url,
         `ledger/requests?method=GET&pathPrefix=/api/now/table/${spec.table}`,
       );
       const scan = requests.filter((r) => r.query.includes("sysparm_fields=sys_id&")).length;
@@ -331,18 +304,18 @@ async function main(): Promise<void> {
       if (HASH) {
         // The record's own fields: dot-walked names (`owned_by.name`) are other records' values, not in this table's hash.
         const fields = fieldList(spec.fields).filter((f) => !f.includes("."));
-        const remote = await admin<{ sha256: string }>(sim.line.url, `hash/${spec.table}?fields=${fields.join(",")}`);
+        const remote = await admin<{ sha256: string }>(sim.info.url, `hash/${spec.table}?fields=${fields.join(",")}`);
         entry.hashMatches = remote.sha256 === cache.contentHash(stream, fields).sha256;
       }
       streams.push(entry);
     }
     // A second run with nothing changed: one request per table, only the lookback window read (DESIGN.md §4).
-    const lastId = (await admin<{ id: number }[]>(sim.line.url, "ledger/requests")).at(-1)?.id ?? 0;
+    const lastId = (await admin<{ id: number }[]>(sim.info.url, "ledger/requests")).at(-1)?.id ?? 0;
     const againStarted = performance.now();
     const again = await runPull({ db, config, clock: systemClock, log }, { full: false, owner: "bench-pull" });
     const quiet = {
       wallS: Math.round((performance.now() - againStarted) / 10) / 100,
-      requests: (await admin<unknown[]>(sim.line.url, `ledger/requests?sinceId=${lastId}&pathPrefix=/api/now`)).length,
+      requests: (await admin<unknown[]>(sim.info.url, `ledger/requests?sinceId=${lastId}&pathPrefix=/api/now`)).length,
       rowsRead: again.streams.reduce((n, st) => n + st.read, 0),
       written: again.streams.reduce((n, st) => n + st.written, 0),
     };

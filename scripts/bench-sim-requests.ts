@@ -10,11 +10,10 @@
 //   --client-cost-us N  spends N µs of this process's CPU after each PATCH answer, as a connector does (the sync's
 //           push costs ~200 µs of main-thread CPU a PATCH): shows how the PATCH rate at 4 in flight falls once client
 //           and instance cost about the same on two shared vCPUs (docs/performance.md, "Where the time goes").
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { createInterface } from "node:readline";
 import { OWNED_COLUMNS } from "../src/simulator/schema/owned-columns.js";
+import { startDevInstance } from "./start-dev-instance.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -73,14 +72,6 @@ function cpuSince(pid: number, from: { user: number; system: number }): { totalM
   const user = now.user - from.user;
   const system = now.system - from.system;
   return { totalMs: user + system, split: `user ${user} ms + system ${system} ms` };
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  return new Promise((resolve, reject) => {
-    reader.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code} before listening`)));
-  });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
@@ -200,30 +191,14 @@ async function pullPages(base: string, auth: string, pages: number): Promise<num
 
 async function main(): Promise<void> {
   const nodeArgs = PROF_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`];
-  const args = [
-    ...nodeArgs,
-    CLI,
-    "simulator",
-    "--json",
-    "--port",
-    "0",
-    "--services",
-    String(SERVICES),
-    "--months",
-    "24",
-    "--max-concurrent",
-    String(IN_FLIGHT),
-    "--seed",
-    "1",
-    "--anchor",
-    "2026-11",
-  ];
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const flags = ["--services", String(SERVICES), "--months", "24", "--max-concurrent", String(IN_FLIGHT)];
+  const { child, info, startupS } = await startDevInstance(
+    [...nodeArgs, CLI],
+    [...flags, "--seed", "1", "--anchor", "2026-11"],
+  );
   try {
-    const info = JSON.parse(await firstLine(child)) as { url: string; username: string; password: string };
     const pid = child.pid as number;
-    console.log(`started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`started in ${startupS.toFixed(1)} s`);
     const auth = `Basic ${Buffer.from(`${info.username}:${info.password}`).toString("base64")}`;
     const sysIds = await serviceSysIds(info.url, auth);
     await patchAll(info.url, auth, sysIds, WARM_UP_PATCHES, 0);

@@ -21,6 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { type DevInstanceInfo, startDevInstance } from "./start-dev-instance.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,27 +47,15 @@ function stringArg(name: string, fallback: string): string {
   return i < 0 ? fallback : (process.argv[i + 1] ?? fallback);
 }
 
-interface Instance {
+interface Instance extends DevInstanceInfo {
   child: ChildProcess;
-  url: string;
-  username: string;
-  password: string;
 }
 
 async function startInstance(services: number): Promise<Instance> {
-  const args = ["simulator", "--json", "--port", "0", "--services", String(services), "--months", "24"];
-  args.push("--anchor", "2026-11", "--max-concurrent", String(CONCURRENCY), "--seed", "1");
-  const child = spawn(process.execPath, [...instanceNodeFlags, CLI, ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const line = await new Promise<string>((res, rej) => {
-    reader.once("line", res);
-    child.once("exit", (code) => rej(new Error(`the dev instance exited with ${code}`)));
-  });
-  const parsed = JSON.parse(line) as { url: string; username: string; password: string };
-  return { child, ...parsed };
+  const flags = ["--services", String(services), "--months", "24", "--anchor", "2026-11"];
+  flags.push("--max-concurrent", String(CONCURRENCY), "--seed", "1");
+  const { child, info } = await startDevInstance([...instanceNodeFlags, CLI], flags, { cwd: ROOT });
+  return { child, ...info };
 }
 
 async function admin<T>(inst: Instance, path: string, init: RequestInit = {}): Promise<T> {
