@@ -95,11 +95,11 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   const flagLayer = dropEmptyStrings(options.overrides ?? {});
   const envInstance = envInstanceName(mergeLayers(fileLayer, flagLayer));
   const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
-  const noInstance = !isRecord(input.instances) || Object.keys(input.instances).length === 0;
-  const offline = options.instanceOptional === true && (noInstance || unusedInstanceProblems.length > 0);
+  const configured = isRecord(input.instances) ? Object.keys(input.instances) : [];
+  const offline = options.instanceOptional === true && (configured.length === 0 || unusedInstanceProblems.length > 0);
   if (offline) {
     // Under the configured names, so that catalogue.instance and usage.instance still name one.
-    const names = noInstance || !isRecord(input.instances) ? [envInstance] : Object.keys(input.instances);
+    const names = configured.length === 0 ? [envInstance] : configured;
     input.instances = Object.fromEntries(names.map((name) => [name, OFFLINE_INSTANCE]));
   }
   const result = EmpreinteConfig.safeParse(input);
