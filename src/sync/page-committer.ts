@@ -27,8 +27,13 @@ export interface PageCommitter<R> {
   close(): Promise<void>;
 }
 
-/** Pages the writer may hold unanswered: enough to go on reading through one intermediate merge. */
-export const WRITER_QUEUE_PAGES = 32;
+/**
+ * Pages the writer may hold unanswered, all streams together (they may share the thread, run-pull.ts): enough to go
+ * on reading through most of an intermediate merge (2-4 s at L). 32 left the read waiting ~2 s a merge; 64 costs
+ * ~25 MiB more at the peak (bench-pull at 100,000 services: 58.1 s with 32 pages read one table after the other,
+ * 54.0 s with 96, 52.1 s with 64 and both tables side by side; docs/performance.md).
+ */
+export const WRITER_QUEUE_PAGES = 64;
 
 /** Commits on the calling thread: `commit` has done its work (or failed) when it returns. */
 export function directCommitter<T, R>(

@@ -47,6 +47,8 @@ export class StagedWriter {
   #nextId = 1;
   #broken: Error | undefined;
   readonly #busyMs = { commit: 0, merge: 0 };
+  /** Streams using the thread (see share); it ends when the last one closes. */
+  #users = 1;
 
   /** A writer for the database file at `dbPath`, or undefined when it cannot run here (see above). */
   static start(dbPath: string, workerFile: string = WORKER_FILE): StagedWriter | undefined {
@@ -93,9 +95,25 @@ export class StagedWriter {
     return this.#send((id) => ({ id, op: "merge", stream, fencingToken, end })) as Promise<MergeResult>;
   }
 
-  /** Waits for what was asked, closes the thread's connection and ends the thread. */
+  /**
+   * The same thread for one more stream (both streams of a first load are read side by side, run-pull.ts: one
+   * writer thread keeps SQLite's writes in one queue instead of two connections waiting on each other's lock);
+   * undefined once the thread has been closed, when a new one must be started.
+   */
+  share(): StagedWriter | undefined {
+    if (this.#users === 0) return undefined;
+    this.#users += 1;
+    return this;
+  }
+
+  /**
+   * Ends this stream's use of the thread. The last user waits for what was asked, closes the thread's connection and
+   * ends the thread; another user's requests are its own to wait for (a stream drains before it closes).
+   */
   async close(): Promise<void> {
-    if (this.#broken) return;
+    if (this.#users === 0) return;
+    this.#users -= 1;
+    if (this.#users > 0 || this.#broken) return;
     const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
     await this.#send((id) => ({ id, op: "close" })).catch(() => undefined);
     await exited;

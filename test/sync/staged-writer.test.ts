@@ -62,6 +62,37 @@ describe("StagedWriter", () => {
     }
   });
 
+  it("serves several streams when shared: the thread ends when the last of them closes, then a new one is needed", async () => {
+    const tmp = tempDir();
+    const db = openDatabase({ path: tmp.dbPath });
+    const lease = new Lease(db);
+    const token = lease.acquire({ owner: "test", ttlMs: 60_000, nowMs: Date.now() }).fencingToken;
+    const writer = startWriter(tmp.dbPath);
+    const page = (stream: "usage", n: number) => ({
+      stream,
+      values: encodeStagedRows("usage", [usageRow(n)]),
+      quarantined: [],
+      cursor: { stream, updatedOn: usageRow(n).usage.sysUpdatedOn, sysId: usageRow(n).usage.sysId },
+      fencingToken: token,
+      nowMs: Date.now(),
+    });
+    try {
+      const second = writer.share();
+      expect(second).toBe(writer);
+      await writer.close();
+      // The first user is done; the second still commits through the same thread.
+      await expect(second?.commit(page("usage", 1))).resolves.toMatchObject({ written: 1 });
+      await second?.close();
+      await expect(writer.commit(page("usage", 2))).rejects.toThrow(/writer thread stopped/);
+      expect(writer.share()).toBeUndefined();
+      expect(db.prepare("SELECT count(*) FROM usage_months_staging").pluck().get()).toBe(1);
+    } finally {
+      lease.release(token);
+      db.close();
+      tmp.cleanup();
+    }
+  });
+
   it("is not started without the compiled worker or for an in-memory cache (the pull then commits itself)", () => {
     expect(StagedWriter.start(":memory:", WORKER)).toBeUndefined();
     expect(StagedWriter.start("/tmp/x.db", join(REPO_ROOT, "no-such-worker.js"))).toBeUndefined();
@@ -74,7 +105,8 @@ describe("a staged first load through the writer thread, against the dev instanc
   beforeEach(async () => {
     h = await PullHarness.start({
       instance: { services: 150, months: 10 },
-      document: { usage: { pageSize: PAGE } },
+      // Several catalogue pages, so that a read of both tables side by side shows in the ledger.
+      document: { usage: { pageSize: PAGE }, catalogue: { pageSize: 20 } },
     });
   });
   afterEach(async () => {
@@ -139,10 +171,20 @@ describe("a staged first load through the writer thread, against the dev instanc
 
   it("the compiled `empreinte pull` commits a first load on the writer thread: exit 0, exactly the instance's records", async () => {
     if (!existsSync(WORKER)) throw new Error("dist/ is missing: run `npm run build` (npm ci does it)");
+    const before = h.lastRequestId();
     const run = await runCli(["pull"], h.env, { built: true });
     expect(run.code).toBe(0);
     for (const stream of ["services", "usage"] as const) {
       expect(await h.recordsMissing(stream)).toMatchObject({ missing: 0, extra: 0, duplicateCacheRows: 0 });
     }
+    // Both tables of a first load are read side by side (one shared writer thread): the usage read starts before
+    // the catalogue's last page, instead of after it.
+    const reads = (await h.apiRequestsSince(before)).filter(
+      (r) => r.method === "GET" && r.path.startsWith("/api/now/table/"),
+    );
+    const services = reads.filter((r) => r.path.endsWith(`/${h.config.catalogue.table}`)).map((r) => r.id);
+    const usage = reads.filter((r) => r.path.endsWith(`/${h.config.usage.table}`)).map((r) => r.id);
+    expect(services.length).toBeGreaterThan(2);
+    expect(Math.min(...usage)).toBeLessThan(Math.max(...services));
   });
 });
