@@ -28,18 +28,13 @@ export interface PageCommitter<R> {
 }
 
 /**
- * Pages the writer may hold unanswered, all streams together (they may share the thread, run-pull.ts): enough to go
- * on reading through most of an intermediate merge (2-4 s at L). 32 left the read waiting ~2 s a merge; 64 costs
- * ~25 MiB more at the peak (bench-pull at 100,000 services: 58.1 s with 32 pages read one table after the other,
- * 54.0 s with 96, 52.1 s with 64 and both tables side by side; docs/performance.md).
+ * Pages the writer may hold unanswered, all streams together (they may share the thread, run-pull.ts), and the most
+ * their rows may weigh (approximateBytes: a usage page ~0.4 MB, a catalogue page ~1.2 MB). bench-pull at 100,000
+ * services (docs/performance.md): one table after the other, 32 pages: 58.1 s, 241 MiB; both tables side by side, 32
+ * pages and 16 MiB: 51.6 s, 266 MiB; 64 pages: 50.3-53.1 s but 282-290 MiB, too close to the 300 MB budget.
  */
-export const WRITER_QUEUE_PAGES = 64;
-
-/**
- * And at most this much of their rows (approximateBytes): 64 usage pages weigh ~27 MB, 64 catalogue pages ~80 MB, and
- * with both tables side by side the catalogue's pages would otherwise set the peak (bench-pull: 286 MiB).
- */
-export const WRITER_QUEUE_BYTES = 32 * 1024 * 1024;
+export const WRITER_QUEUE_PAGES = 32;
+export const WRITER_QUEUE_BYTES = 16 * 1024 * 1024;
 
 /** Commits on the calling thread: `commit` has done its work (or failed) when it returns. */
 export function directCommitter<T, R>(
