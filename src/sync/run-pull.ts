@@ -27,6 +27,11 @@ export interface PullRunOptions {
    * absent: this run takes the lease itself and releases it at the end.
    */
   fencingToken?: number;
+  /**
+   * The run this pull is a stage of (a sync): the pull's own row in the run log is labelled with it, so that `status`
+   * shows it as part of that run rather than as a run of its own.
+   */
+  parentRunId?: number;
 }
 
 export interface PullRunDeps {
@@ -72,7 +77,7 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
   const held = options.fencingToken === undefined ? holdLease(lease, config, clock, log, options.owner) : undefined;
   const fencingToken: number = held?.fencingToken ?? (options.fencingToken as number);
   const startedMs = clock.nowMs();
-  const runId = runs.start("pull", startedMs);
+  const runId = runs.start(options.parentRunId === undefined ? "pull" : `pull (in run #${options.parentRunId})`, startedMs);
   const clients = clientsFor(deps);
   const summary: PullSummary = {
     runId,

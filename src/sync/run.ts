@@ -207,6 +207,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
           ...(options.since !== undefined ? { since: options.since } : {}),
           owner: options.owner,
           fencingToken,
+          parentRunId: runId,
         },
       );
       for (const s of pull.streams) summary.pulled[s.stream] = s.read;

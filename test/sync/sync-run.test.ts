@@ -84,9 +84,11 @@ describe("sync against the dev instance", () => {
     expect(third.written).toBe(0);
     expect(writesSince(h, mark3)).toEqual([]);
     expect(third.pulled.services).toBe(0);
+    // The sync's pull stage keeps a row of its own in the run log, labelled with the run it belongs to.
     const lastPull = h.db
-      .prepare<[], { summary_json: string }>("SELECT summary_json FROM runs WHERE kind = 'pull' ORDER BY id DESC")
-      .get();
+      .prepare<[string], { summary_json: string }>("SELECT summary_json FROM runs WHERE kind = ? ORDER BY id DESC")
+      .get(`pull (in run #${third.runId})`);
+    expect(lastPull).toBeDefined();
     const streams = (JSON.parse(lastPull?.summary_json ?? "{}") as { streams: Array<{ written: number }> }).streams;
     expect(streams.map((s) => s.written)).toEqual([0, 0]);
   }, 60_000);
