@@ -77,7 +77,10 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
   const held = options.fencingToken === undefined ? holdLease(lease, config, clock, log, options.owner) : undefined;
   const fencingToken: number = held?.fencingToken ?? (options.fencingToken as number);
   const startedMs = clock.nowMs();
-  const runId = runs.start(options.parentRunId === undefined ? "pull" : `pull (in run #${options.parentRunId})`, startedMs);
+  const runId = runs.start(
+    options.parentRunId === undefined ? "pull" : `pull (in run #${options.parentRunId})`,
+    startedMs,
+  );
   const clients = clientsFor(deps);
   const summary: PullSummary = {
     runId,
