@@ -27,14 +27,8 @@ export interface PageCommitter<R> {
   close(): Promise<void>;
 }
 
-/**
- * Pages the writer may hold unanswered, all streams together (they may share the thread, run-pull.ts), and the most
- * their rows may weigh (approximateBytes: a usage page ~0.4 MB, a catalogue page ~1.2 MB). bench-pull at 100,000
- * services (docs/performance.md): one table after the other, 32 pages: 58.1 s, 241 MiB; both tables side by side, 32
- * pages and 16 MiB: 51.6 s, 266 MiB; 64 pages: 50.3-53.1 s but 282-290 MiB, too close to the 300 MB budget.
- */
+/** Pages the writer may hold unanswered: enough to go on reading through one intermediate merge. */
 export const WRITER_QUEUE_PAGES = 32;
-export const WRITER_QUEUE_BYTES = 16 * 1024 * 1024;
 
 /** Commits on the calling thread: `commit` has done its work (or failed) when it returns. */
 export function directCommitter<T, R>(
@@ -98,9 +92,9 @@ export function writerCommitter<T, R>(
           nowMs: page.nowMs,
         }),
       ),
-    // The queue is the thread's, shared with the other stream when both are read side by side: wait for room in it,
-    // not for this stream's own requests (which may all be answered while the other stream's fill the queue).
-    ready: () => writer.room(WRITER_QUEUE_PAGES, WRITER_QUEUE_BYTES),
+    ready: async () => {
+      while (writer.pending >= WRITER_QUEUE_PAGES) await Promise.race(inFlight);
+    },
     merge: (end) => track(writer.merge(spec.stream, fencingToken, end)),
     drain: async () => {
       while (inFlight.size > 0) await Promise.all(inFlight);

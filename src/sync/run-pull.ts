@@ -103,12 +103,6 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
       { spec: serviceStream(config), instance: config.catalogue.instance },
       { spec: usageStream(config), instance: config.usage.instance },
     ] as const;
-    // One writer thread for the run's staged loads, shared by the streams that read at the same time (see below).
-    let writer: StagedWriter | undefined;
-    const stagedWriter = (): StagedWriter | undefined => {
-      writer = writer?.share() ?? StagedWriter.start(db.name);
-      return writer;
-    };
     const read = ({ spec, instance }: (typeof specs)[number]) => {
       const c = clientFor(clients, instance);
       return pullStream(
@@ -121,22 +115,16 @@ export async function runPull(deps: PullRunDeps, options: PullRunOptions): Promi
           // A large first load is read in up to this many keyset slices at once, and its pages committed on a
           // thread of their own when the compiled CLI runs (docs/adr/0006).
           slices: config.instances[instance]?.maxConcurrent ?? 1,
-          stagedWriter,
+          stagedWriter: () => StagedWriter.start(db.name),
           ...(deps.onProgress ? { onPage: deps.onProgress } : {}),
         },
         { full: options.full, ...(options.since !== undefined ? { since: options.since } : {}) },
       );
     };
-    // Both tables are read side by side when their pages commit through the same SQLite connection:
-    // - incremental reads, on this thread: each is usually one request (or one probe), and the second need not wait
-    //   for the first (the run's own time is the instance's latency, not ours);
-    // - a first load of both, through one shared writer thread (staged-writer.ts): while one table's staged rows
-    //   merge there, the other's pages are asked for and parsed here, and the instance serves them (L: the services
-    //   read alone left one vCPU mostly idle for ~10 s, docs/performance.md).
-    // A --full read of a cache that holds rows, or a staged load of one table only (a resumed one), stays one table
-    // after the other: a thread's merge would hold SQLite's one write lock for seconds while this thread waits on it.
-    const staged = specs.map(({ spec }) => cache.isStagedLoad(spec.stream));
-    const sideBySide = staged.every((s) => s) || (!options.full && staged.every((s) => !s));
+    // Incremental reads of both tables go side by side: each is usually one request (or one probe), and the second
+    // need not wait for the first (the run's own time is the instance's latency, not ours). A first load or a --full
+    // read stays one table after the other (a staged load has a writer thread of its own, and SQLite one writer).
+    const sideBySide = !options.full && specs.every(({ spec }) => !cache.isStagedLoad(spec.stream));
     const results: StreamPullResult[] = [];
     if (sideBySide) {
       const settled = await Promise.allSettled(specs.map(read));

@@ -39,18 +39,6 @@ export type StagedWriterReply =
 interface Waiting {
   resolve(result: unknown): void;
   reject(err: unknown): void;
-  /** What the request's rows weigh in the thread's queue (approximateBytes), 0 for a merge. */
-  bytes: number;
-}
-
-/**
- * About what a page's encoded rows weigh while they wait for the thread (copied into its message queue): a string
- * counts its length, anything else 8 bytes. A catalogue page (~1.2 kB a record) weighs ~3 usage pages.
- */
-export function approximateBytes(values: readonly unknown[]): number {
-  let bytes = 0;
-  for (const v of values) bytes += typeof v === "string" ? v.length : 8;
-  return bytes;
 }
 
 export class StagedWriter {
@@ -59,11 +47,6 @@ export class StagedWriter {
   #nextId = 1;
   #broken: Error | undefined;
   readonly #busyMs = { commit: 0, merge: 0 };
-  /** Streams using the thread (see share); it ends when the last one closes. */
-  #users = 1;
-  #pendingBytes = 0;
-  /** Callers of `room` waiting for a request to settle. */
-  #roomWaiters: Array<() => void> = [];
 
   /** A writer for the database file at `dbPath`, or undefined when it cannot run here (see above). */
   static start(dbPath: string, workerFile: string = WORKER_FILE): StagedWriter | undefined {
@@ -79,8 +62,6 @@ export class StagedWriter {
     worker.on("message", (reply: StagedWriterReply) => {
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
-      this.#pendingBytes -= waiting?.bytes ?? 0;
-      this.#wakeRoomWaiters();
       if (reply.ok) {
         if (reply.op === "commit" || reply.op === "merge") this.#busyMs[reply.op] += reply.busyMs;
         waiting?.resolve(reply.result);
@@ -99,78 +80,39 @@ export class StagedWriter {
     return this.#waiting.size;
   }
 
-  /** What the rows of the unanswered requests weigh (approximateBytes). */
-  get pendingBytes(): number {
-    return this.#pendingBytes;
-  }
-
-  /**
-   * Resolves once fewer than `pages` requests wait and their rows weigh less than `bytes`, whoever sent them: the
-   * streams sharing the thread share its queue, so a stream may wait on another's pages. At once when the thread has
-   * failed (the next request then fails with its error).
-   */
-  async room(pages: number, bytes: number): Promise<void> {
-    while (!this.#broken && (this.#waiting.size >= pages || this.#pendingBytes >= bytes)) {
-      await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
-    }
-  }
-
   /** Time the thread spent committing pages and merging so far, in ms (for benchmarks). */
   get busyMs(): { commit: number; merge: number } {
     return { ...this.#busyMs };
   }
 
   commit(page: StagedPage): Promise<PageCommitResult> {
-    return this.#send((id) => ({ id, op: "commit", page }), approximateBytes(page.values)) as Promise<PageCommitResult>;
+    return this.#send((id) => ({ id, op: "commit", page })) as Promise<PageCommitResult>;
   }
 
   merge(stream: StreamName, fencingToken: number, end: MergeEnd = {}): Promise<MergeResult> {
     return this.#send((id) => ({ id, op: "merge", stream, fencingToken, end })) as Promise<MergeResult>;
   }
 
-  /**
-   * The same thread for one more stream (both streams of a first load are read side by side, run-pull.ts: one
-   * writer thread keeps SQLite's writes in one queue instead of two connections waiting on each other's lock);
-   * undefined once the thread has been closed, when a new one must be started.
-   */
-  share(): StagedWriter | undefined {
-    if (this.#users === 0) return undefined;
-    this.#users += 1;
-    return this;
-  }
-
-  /**
-   * Ends this stream's use of the thread. The last user waits for what was asked, closes the thread's connection and
-   * ends the thread; another user's requests are its own to wait for (a stream drains before it closes).
-   */
+  /** Waits for what was asked, closes the thread's connection and ends the thread. */
   async close(): Promise<void> {
-    if (this.#users === 0) return;
-    this.#users -= 1;
-    if (this.#users > 0 || this.#broken) return;
+    if (this.#broken) return;
     const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
     await this.#send((id) => ({ id, op: "close" })).catch(() => undefined);
     await exited;
   }
 
-  #send(request: (id: number) => StagedWriterRequest, bytes = 0): Promise<unknown> {
+  #send(request: (id: number) => StagedWriterRequest): Promise<unknown> {
     if (this.#broken) return Promise.reject(this.#broken);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject, bytes });
-      this.#pendingBytes += bytes;
+      this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage(request(id));
     });
-  }
-
-  #wakeRoomWaiters(): void {
-    for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
   #breakDown(err: Error): void {
     this.#broken ??= err;
     for (const waiting of this.#waiting.values()) waiting.reject(this.#broken);
     this.#waiting.clear();
-    this.#pendingBytes = 0;
-    this.#wakeRoomWaiters();
   }
 }

@@ -5,17 +5,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config/resolve-config.js";
 import { systemClock } from "../../src/lib/clock.js";
 import type { ListPageSource } from "../../src/servicenow/keyset-pages.js";
 import { CacheRepository, encodeStagedRows } from "../../src/store/cache-repository.js";
 import { Lease } from "../../src/store/lease.js";
 import { openDatabase } from "../../src/store/open-database.js";
-import { WRITER_QUEUE_PAGES, writerCommitter } from "../../src/sync/page-committer.js";
 import { parseSlicePlan, sliceAfterPages } from "../../src/sync/plan-slices.js";
 import { pullStream } from "../../src/sync/pull-stream.js";
-import { approximateBytes, StagedWriter } from "../../src/sync/staged-writer.js";
-import { serviceStream, usageStream } from "../../src/sync/stream-specs.js";
+import { StagedWriter } from "../../src/sync/staged-writer.js";
+import { usageStream } from "../../src/sync/stream-specs.js";
 import { PullHarness, REPO_ROOT, runCli } from "../helpers/pull-harness.js";
 import { tempDir, usageRow } from "../store/store-fixtures.js";
 
@@ -64,123 +62,6 @@ describe("StagedWriter", () => {
     }
   });
 
-  it("serves several streams when shared: the thread ends when the last of them closes, then a new one is needed", async () => {
-    const tmp = tempDir();
-    const db = openDatabase({ path: tmp.dbPath });
-    const lease = new Lease(db);
-    const token = lease.acquire({ owner: "test", ttlMs: 60_000, nowMs: Date.now() }).fencingToken;
-    const writer = startWriter(tmp.dbPath);
-    const page = (stream: "usage", n: number) => ({
-      stream,
-      values: encodeStagedRows("usage", [usageRow(n)]),
-      quarantined: [],
-      cursor: { stream, updatedOn: usageRow(n).usage.sysUpdatedOn, sysId: usageRow(n).usage.sysId },
-      fencingToken: token,
-      nowMs: Date.now(),
-    });
-    try {
-      const second = writer.share();
-      expect(second).toBe(writer);
-      await writer.close();
-      // The first user is done; the second still commits through the same thread.
-      await expect(second?.commit(page("usage", 1))).resolves.toMatchObject({ written: 1 });
-      await second?.close();
-      await expect(writer.commit(page("usage", 2))).rejects.toThrow(/writer thread stopped/);
-      expect(writer.share()).toBeUndefined();
-      expect(db.prepare("SELECT count(*) FROM usage_months_staging").pluck().get()).toBe(1);
-    } finally {
-      lease.release(token);
-      db.close();
-      tmp.cleanup();
-    }
-  });
-
-  it("bounds its queue by pages and by the weight of their rows, whichever stream sent them", async () => {
-    const tmp = tempDir();
-    const db = openDatabase({ path: tmp.dbPath });
-    const lease = new Lease(db);
-    const token = lease.acquire({ owner: "test", ttlMs: 60_000, nowMs: Date.now() }).fencingToken;
-    const writer = startWriter(tmp.dbPath);
-    const values = encodeStagedRows("usage", [usageRow(1), usageRow(2)]);
-    const last = usageRow(2).usage;
-    try {
-      const committed = writer.commit({
-        stream: "usage",
-        values,
-        quarantined: [],
-        cursor: { stream: "usage", updatedOn: last.sysUpdatedOn, sysId: last.sysId },
-        fencingToken: token,
-        nowMs: Date.now(),
-      });
-      expect(writer.pending).toBe(1);
-      expect(writer.pendingBytes).toBe(approximateBytes(values));
-      let roomAt = 0;
-      // Room for one more page of any weight, and for any number of pages once the rows weigh under one byte:
-      // both only after the commit is answered.
-      const rooms = [writer.room(1, Number.POSITIVE_INFINITY), writer.room(100, 1)].map((r) =>
-        r.then(() => {
-          roomAt = writer.pending === 0 ? roomAt + 1 : Number.NaN;
-        }),
-      );
-      await expect(writer.room(2, Number.POSITIVE_INFINITY)).resolves.toBeUndefined();
-      expect(roomAt).toBe(0);
-      await committed;
-      await Promise.all(rooms);
-      expect(roomAt).toBe(2);
-      expect(writer.pendingBytes).toBe(0);
-    } finally {
-      await writer.close();
-      lease.release(token);
-      db.close();
-      tmp.cleanup();
-    }
-  });
-
-  it("a stream waiting for room in a shared queue wakes when the other stream's pages are answered", async () => {
-    const tmp = tempDir();
-    const db = openDatabase({ path: tmp.dbPath });
-    const lease = new Lease(db);
-    const token = lease.acquire({ owner: "test", ttlMs: 60_000, nowMs: Date.now() }).fencingToken;
-    const config = resolveConfig({
-      document: {},
-      env: { SN_INSTANCE_URL: "https://example.service-now.com", SN_USERNAME: "u", SN_PASSWORD: "p" },
-    }).config;
-    const writer = startWriter(tmp.dbPath);
-    const usage = writerCommitter(usageStream(config), writer, token);
-    const services = writerCommitter(serviceStream(config), writer.share() as StagedWriter, token);
-    try {
-      // The usage stream fills the thread's queue; the catalogue stream has nothing of its own in it.
-      const commits = Array.from({ length: WRITER_QUEUE_PAGES }, (_, i) => {
-        const row = usageRow(i + 1);
-        return usage.commit({
-          records: [row],
-          quarantined: [],
-          cursor: { stream: "usage", updatedOn: row.usage.sysUpdatedOn, sysId: row.usage.sysId },
-          fencingToken: token,
-          nowMs: Date.now(),
-          staged: true,
-        });
-      });
-      expect(writer.pending).toBe(WRITER_QUEUE_PAGES);
-      // Waiting on its own (empty) set of requests, it would never wake; it must wake as the usage pages are answered.
-      await services.ready();
-      expect(writer.pending).toBeLessThan(WRITER_QUEUE_PAGES);
-      await Promise.all(commits);
-      expect(db.prepare("SELECT count(*) FROM usage_months_staging").pluck().get()).toBe(WRITER_QUEUE_PAGES);
-    } finally {
-      await services.close();
-      await usage.close();
-      lease.release(token);
-      db.close();
-      tmp.cleanup();
-    }
-  });
-
-  it("weighs a page's rows by their text: a string by its length, any other value 8 bytes", () => {
-    expect(approximateBytes(["abc", 1, null, "de"])).toBe(3 + 8 + 8 + 2);
-    expect(approximateBytes(encodeStagedRows("usage", [usageRow(1)]))).toBeGreaterThan(100);
-  });
-
   it("is not started without the compiled worker or for an in-memory cache (the pull then commits itself)", () => {
     expect(StagedWriter.start(":memory:", WORKER)).toBeUndefined();
     expect(StagedWriter.start("/tmp/x.db", join(REPO_ROOT, "no-such-worker.js"))).toBeUndefined();
@@ -193,8 +74,7 @@ describe("a staged first load through the writer thread, against the dev instanc
   beforeEach(async () => {
     h = await PullHarness.start({
       instance: { services: 150, months: 10 },
-      // Several catalogue pages, so that a read of both tables side by side shows in the ledger.
-      document: { usage: { pageSize: PAGE }, catalogue: { pageSize: 20 } },
+      document: { usage: { pageSize: PAGE } },
     });
   });
   afterEach(async () => {
@@ -259,20 +139,10 @@ describe("a staged first load through the writer thread, against the dev instanc
 
   it("the compiled `empreinte pull` commits a first load on the writer thread: exit 0, exactly the instance's records", async () => {
     if (!existsSync(WORKER)) throw new Error("dist/ is missing: run `npm run build` (npm ci does it)");
-    const before = h.lastRequestId();
     const run = await runCli(["pull"], h.env, { built: true });
     expect(run.code).toBe(0);
     for (const stream of ["services", "usage"] as const) {
       expect(await h.recordsMissing(stream)).toMatchObject({ missing: 0, extra: 0, duplicateCacheRows: 0 });
     }
-    // Both tables of a first load are read side by side (one shared writer thread): the usage read starts before
-    // the catalogue's last page, instead of after it.
-    const reads = (await h.apiRequestsSince(before)).filter(
-      (r) => r.method === "GET" && r.path.startsWith("/api/now/table/"),
-    );
-    const services = reads.filter((r) => r.path.endsWith(`/${h.config.catalogue.table}`)).map((r) => r.id);
-    const usage = reads.filter((r) => r.path.endsWith(`/${h.config.usage.table}`)).map((r) => r.id);
-    expect(services.length).toBeGreaterThan(2);
-    expect(Math.min(...usage)).toBeLessThan(Math.max(...services));
   });
 });
