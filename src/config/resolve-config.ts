@@ -81,22 +81,24 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
   warnings.push(...findLiteralSecrets(options.document));
   // A verb that only reads the cache never connects: the instances' unset variables (`${SN_PASSWORD}` on a machine
   // that only has a copy of the cache) are not its problem. The instances are then replaced by the stand-in below.
-  const unusedInstanceProblems =
-    options.instanceOptional === true ? interpolated.problems.filter((p) => p.path[0] === "instances") : [];
-  for (const problem of unusedInstanceProblems) {
+  // A malformed reference there is still an error: the file is wrong whoever reads it.
+  const unusedInstanceVariables =
+    options.instanceOptional === true ? interpolated.unset.filter((u) => u.problem.path[0] === "instances") : [];
+  for (const { variable, problem } of unusedInstanceVariables) {
     warnings.push(
-      `${formatConfigPath(problem.path)}: ${problem.message.replace(/: set it, or .*$/, "")}; ` +
+      `${formatConfigPath(problem.path)}: environment variable ${variable} is not set (or is empty); ` +
         "ignored, since this command only reads the cache and never connects to the instance",
     );
   }
-  const interpolationProblems = interpolated.problems.filter((p) => !unusedInstanceProblems.includes(p));
+  const ignored = new Set(unusedInstanceVariables.map((u) => u.problem));
+  const interpolationProblems = interpolated.problems.filter((p) => !ignored.has(p));
 
   const fileLayer = dropEmptyStrings(interpolated.value);
   const flagLayer = dropEmptyStrings(options.overrides ?? {});
   const envInstance = envInstanceName(mergeLayers(fileLayer, flagLayer));
   const input = mergeLayers(applyEnv(mergeLayers(fileLayer), env, envInstance), flagLayer);
   const configured = isRecord(input.instances) ? Object.keys(input.instances) : [];
-  const offline = options.instanceOptional === true && (configured.length === 0 || unusedInstanceProblems.length > 0);
+  const offline = options.instanceOptional === true && (configured.length === 0 || ignored.size > 0);
   if (offline) {
     // Under the configured names, so that catalogue.instance and usage.instance still name one.
     const names = configured.length === 0 ? [envInstance] : configured;

@@ -44,6 +44,7 @@ describe("interpolateEnv", () => {
     expect(interpolateEnv(doc, { X: "x" })).toEqual({
       value: { a: { b: "x", n: 3, t: true, z: null }, list: ["x-1", "plain"] },
       problems: [],
+      unset: [],
     });
   });
 
@@ -70,6 +71,12 @@ describe("interpolateEnv", () => {
         path: ["jobs", "nightly", "steps", 1],
         message: expect.stringContaining("environment variable STEP is not set"),
       },
+    ]);
+    // Each unset variable by name, pointing at its problem (a caller may decide it does not need the value).
+    expect(result.unset.map((u) => [u.variable, u.problem])).toEqual([
+      ["SN_INSTANCE_URL", result.problems[0]],
+      ["PROD_PW", result.problems[1]],
+      ["STEP", result.problems[2]],
     ]);
     expect(result.value).toEqual({
       instances: { default: { auth: {} } },

@@ -114,6 +114,13 @@ describe("loadConfig without a file", () => {
     expect(() => loadConfig({ path: elsewhere.path, env: {}, cwd: elsewhere.cwd, instanceOptional: true })).toThrow(
       /POPULATION is not set/,
     );
+    // So does a malformed reference under the instances: the file itself is wrong, whoever reads it.
+    const malformed = withFile(
+      ["instances:", "  prod:", "    url: ${SN_URL", "catalogue: { instance: prod }"].join("\n"),
+    );
+    expect(() => loadConfig({ path: malformed.path, env: {}, cwd: malformed.cwd, instanceOptional: true })).toThrow(
+      /never closed/,
+    );
   });
 
   it("uses OAuth client_credentials when SN_CLIENT_ID is set", () => {
