@@ -38,11 +38,19 @@ interface Row {
   year_view_json: string;
 }
 
+/** A service in operation: still on the instance and not retired (SQL over the services table as `s`). */
+export const IN_OPERATION = "s.tombstoned_at IS NULL AND s.retired = 0";
+
+/** A reference's name read from raw_json (`->>`), "" when absent: a record read before its names were asked for. */
+export function nameOrEmpty(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
 /** Its one parameter: the owner's name's JSON path in raw_json (ReferenceNamePaths.ownedBy; NULL: no name). */
 const SELECT = `SELECT s.sys_id, s.name, s.domain, s.owned_by, s.raw_json ->> ? AS owner_name, e.usage_status,
                        e.year_view_json
                   FROM estimates e JOIN services s ON s.sys_id = e.service_sys_id
-                 WHERE s.tombstoned_at IS NULL AND s.retired = 0`;
+                 WHERE ${IN_OPERATION}`;
 
 function toRow(r: Row): ServiceFootprintRow {
   return {
@@ -50,7 +58,7 @@ function toRow(r: Row): ServiceFootprintRow {
     name: r.name,
     domain: r.domain,
     ownedBy: r.owned_by,
-    ownerName: typeof r.owner_name === "string" ? r.owner_name : "",
+    ownerName: nameOrEmpty(r.owner_name),
     usageStatus: r.usage_status,
     view: JSON.parse(r.year_view_json) as ServiceYearView,
   };

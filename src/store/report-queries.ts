@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import { addCo2e, zeroCo2e } from "../domain/add-co2e.js";
 import type { CarbonGrade, Co2eG, ConfidenceLevel, ServiceYearView, UsageStatus } from "../domain/estimate.js";
 import { EstimateRepository } from "./estimate-repository.js";
-import { footprintRows, type ServiceFootprintRow } from "./footprint-queries.js";
+import { footprintRows, IN_OPERATION, nameOrEmpty, type ServiceFootprintRow } from "./footprint-queries.js";
 import { DEFAULT_REFERENCE_NAME_PATHS, type ReferenceNamePaths } from "./reference-names.js";
 
 /** Services and their year footprint in one group of a distribution. */
@@ -79,8 +79,6 @@ export interface ReportServiceRow {
   runPeriod: string;
   view: ServiceYearView;
 }
-
-const IN_OPERATION = "s.tombstoned_at IS NULL AND s.retired = 0";
 
 const GRADE_ORDER: ReadonlyArray<CarbonGrade | null> = ["A", "B", "C", "D", "E", "F", "G", null];
 const LEVEL_ORDER: ReadonlyArray<ConfidenceLevel | null> = ["HIGH", "MEDIUM", "LOW", null];
@@ -190,9 +188,6 @@ export function monthlyTotals(db: Database.Database): MonthTotal[] {
   return [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
 
-/** A JSON path's value in raw_json as text, "" when absent (a record read before its names were asked for). */
-const text = (v: unknown): string => (typeof v === "string" ? v : "");
-
 /**
  * The `limit` used services in operation with the highest footprint per visit. Only `used` services: an unused or
  * underused service spreads its hosting over a handful of visits, so its per-visit figure says "little used" (the
@@ -269,9 +264,9 @@ export function* reportServiceRows(
       name: r.name,
       domain: r.domain,
       ownedBy: r.owned_by,
-      ownerName: text(r.owner_name),
+      ownerName: nameOrEmpty(r.owner_name),
       supportGroup: r.support_group,
-      supportGroupName: text(r.group_name),
+      supportGroupName: nameOrEmpty(r.group_name),
       retired: r.retired === 1,
       runPeriod: r.run_period,
       view: JSON.parse(r.year_view_json) as ServiceYearView,
